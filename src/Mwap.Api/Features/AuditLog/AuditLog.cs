@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Mwap.Api.Infrastructure.Http;
+using Mwap.Api.Infrastructure.Persistence;
+
+namespace Mwap.Api.Features.AuditLog;
+
+/// <summary>Records audited actions. Services call it explicitly, because an audit entry carries intent.</summary>
+internal interface IAuditLog
+{
+    /// <summary>
+    /// Adds an entry to the current unit of work: it is saved by the caller's <c>SaveChanges</c>, in the same
+    /// transaction as the change it describes, or not at all.
+    /// </summary>
+    void Record(string action, string targetType, string? targetId, string? tenantId,
+        object? details = null, string outcome = AuditOutcome.Success);
+}
+
+internal sealed class AuditLog(MwapDbContext db, IHttpContextAccessor http, TimeProvider time) : IAuditLog
+{
+    private static readonly string[] SecretMarkers = ["secret", "token", "password", "verifier", "authorization", "key"];
+
+    public void Record(string action, string targetType, string? targetId, string? tenantId,
+        object? details = null, string outcome = AuditOutcome.Success)
+    {
+        var context = http.HttpContext;
+        db.AuditLogs.Add(new AuditLogEntry
+        {
+            Id = ObjectId.NewId(time.GetUtcNow()),
+            TenantId = tenantId,
+            ActorId = context?.User.FindFirst("sub")?.Value ?? "system",
+            Action = action,
+            TargetType = targetType,
+            TargetId = targetId,
+            Outcome = outcome,
+            Ip = context?.Connection.RemoteIpAddress?.ToString(),
+            UserAgent = Truncate(context?.Request.Headers.UserAgent.ToString(), 512),
+            TraceId = context is null ? Activity.Current?.TraceId.ToString() : ErrorResponseWriter.TraceIdOf(context),
+            Details = details is null ? null : Sanitize(details),
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+        });
+    }
+
+    /// <summary>Serialises details, replacing the value of any key that names a secret. A last line of defence, not a licence.</summary>
+    internal static string Sanitize(object details)
+    {
+        var node = JsonSerializer.SerializeToNode(details, MwapJson.Options);
+        Redact(node);
+        return node?.ToJsonString(MwapJson.Options) ?? "{}";
+    }
+
+    private static void Redact(System.Text.Json.Nodes.JsonNode? node)
+    {
+        if (node is System.Text.Json.Nodes.JsonObject obj)
+        {
+            foreach (var key in obj.Select(p => p.Key).ToList())
+            {
+                if (SecretMarkers.Any(m => key.Contains(m, StringComparison.OrdinalIgnoreCase)))
+                {
+                    obj[key] = "[REDACTED]";
+                }
+                else
+                {
+                    Redact(obj[key]);
+                }
+            }
+        }
+        else if (node is System.Text.Json.Nodes.JsonArray array)
+        {
+            foreach (var item in array)
+            {
+                Redact(item);
+            }
+        }
+    }
+
+    private static string? Truncate(string? value, int max) =>
+        string.IsNullOrEmpty(value) ? null : value.Length <= max ? value : value[..max];
+}

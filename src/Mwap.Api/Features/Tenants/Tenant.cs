@@ -1,0 +1,73 @@
+using Mwap.Api.Infrastructure.Persistence;
+
+namespace Mwap.Api.Features.Tenants;
+
+/// <summary>An organisation. Each user owns at most one; its name is unique across the platform (as in MWAP).</summary>
+internal sealed class Tenant : IHasTimestamps, IVersioned
+{
+    public const int NameMinLength = 3;
+    public const int NameMaxLength = 50;
+    public const int DescriptionMaxLength = 500;
+
+    private Tenant()
+    {
+    }
+
+    public Tenant(string id, string ownerId, string name, string? description, TenantSettings settings)
+    {
+        Id = id;
+        OwnerId = ownerId;
+        Name = name;
+        Description = description;
+        Settings = settings;
+    }
+
+    public string Id { get; private set; } = null!;
+    public string Name { get; private set; } = null!;
+    public string? Description { get; private set; }
+
+    /// <summary>The identity-provider subject of the owner. Never changes.</summary>
+    public string OwnerId { get; private set; } = null!;
+
+    public TenantSettings Settings { get; private set; } = new();
+    public TenantSubscription Subscription { get; private set; } = new();
+    public bool Archived { get; private set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public int Version { get; set; }
+
+    public void Rename(string name) => Name = name;
+
+    public void Describe(string? description) => Description = description;
+
+    public void SetArchived(bool archived) => Archived = archived;
+}
+
+/// <summary>Owner-editable settings. Bounds are enforced on input; defaults apply to new tenants.</summary>
+internal sealed class TenantSettings
+{
+    public const int DefaultMaxProjects = 10;
+
+    public bool AllowPublicProjects { get; set; }
+    public int MaxProjects { get; set; } = DefaultMaxProjects;
+
+    /// <summary>Days audit rows are kept; null means the platform default (<c>AuditLog:RetentionDays</c>).</summary>
+    public int? RetentionDays { get; set; }
+
+    public TenantFeatures Features { get; set; } = new();
+}
+
+internal sealed class TenantFeatures
+{
+    public bool CloudIntegrations { get; set; } = true;
+    public bool AdvancedSecurity { get; set; }
+    public bool CustomBranding { get; set; }
+}
+
+/// <summary>Billing state, written by the platform, read by clients.</summary>
+internal sealed class TenantSubscription
+{
+    public string Plan { get; set; } = "free";
+    public string Status { get; set; } = "active";
+    public DateTime? ExpiresAt { get; set; }
+}

@@ -1,0 +1,149 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Mwap.Api.Features.AuditLog;
+using Mwap.Api.Infrastructure.Http;
+using Mwap.Api.Infrastructure.Persistence;
+
+namespace Mwap.Api.Features.Tenants;
+
+/// <summary>Tenant use cases. Every write records its audit row in the same SaveChanges (one transaction).</summary>
+internal sealed partial class TenantService(
+    MwapDbContext db, IAuditLog audit, TimeProvider time, IOptions<AuditLogOptions> auditOptions, ILogger<TenantService> logger)
+{
+    public const string NotFoundCode = "tenant/not-found";
+    public const string NameExistsCode = "tenant/name-exists";
+    public const string AlreadyExistsCode = "tenant/already-exists";
+
+    private int PlatformRetention => auditOptions.Value.RetentionDays;
+
+    public async Task<TenantResponse> GetMineAsync(string userId, CancellationToken cancellationToken)
+    {
+        var tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.OwnerId == userId, cancellationToken)
+            ?? throw TenantNotFound();
+        return TenantResponse.From(tenant, PlatformRetention);
+    }
+
+    public async Task<TenantResponse> CreateAsync(string userId, CreateTenantRequest request, CancellationToken cancellationToken)
+    {
+        var name = request.Name!.Trim();
+        if (await db.Tenants.AnyAsync(t => t.OwnerId == userId, cancellationToken))
+        {
+            throw AlreadyExists();
+        }
+
+        if (await db.Tenants.AnyAsync(t => t.Name == name, cancellationToken))
+        {
+            throw NameExists();
+        }
+
+        var settings = new TenantSettings();
+        request.Settings?.ApplyTo(settings);
+        var tenant = new Tenant(ObjectId.NewId(time.GetUtcNow()), userId, name, Normalize(request.Description), settings);
+        db.Tenants.Add(tenant);
+        audit.Record("tenant.create", "tenant", tenant.Id, tenant.Id, new { name, settings = request.Settings });
+        await SaveAsync(cancellationToken);
+        LogCreated(logger, tenant.Id);
+        return TenantResponse.From(tenant, PlatformRetention);
+    }
+
+    public async Task<IReadOnlyList<TenantResponse>> ListAsync(bool includeArchived, CancellationToken cancellationToken)
+    {
+        var query = db.Tenants.AsNoTracking();
+        if (!includeArchived)
+        {
+            query = query.Where(t => !t.Archived);
+        }
+
+        var tenants = await query.ToListAsync(cancellationToken);
+        // Ordinal order, so SQLite and PostgreSQL (whose collation may differ) list tenants identically.
+        return [.. tenants.OrderBy(t => t.Name, StringComparer.Ordinal).Select(t => TenantResponse.From(t, PlatformRetention))];
+    }
+
+    public async Task<TenantResponse> GetAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tenantId, cancellationToken)
+            ?? throw TenantNotFound();
+        return TenantResponse.From(tenant, PlatformRetention);
+    }
+
+    public async Task<TenantResponse> UpdateAsync(string tenantId, UpdateTenantRequest request, CancellationToken cancellationToken)
+    {
+        var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Id == tenantId, cancellationToken) ?? throw TenantNotFound();
+        var changed = new List<string>();
+        if (request.Name is not null && request.Name.Trim() != tenant.Name)
+        {
+            var name = request.Name.Trim();
+            if (await db.Tenants.AnyAsync(t => t.Name == name && t.Id != tenantId, cancellationToken))
+            {
+                throw NameExists();
+            }
+
+            tenant.Rename(name);
+            changed.Add("name");
+        }
+
+        if (request.Description is not null)
+        {
+            tenant.Describe(Normalize(request.Description));
+            changed.Add("description");
+        }
+
+        if (request.Settings is not null)
+        {
+            request.Settings.ApplyTo(tenant.Settings);
+            changed.Add("settings");
+        }
+
+        if (request.Archived is { } archived)
+        {
+            tenant.SetArchived(archived);
+            changed.Add("archived");
+        }
+
+        // MWAP bumps updatedAt on every PATCH, even an empty one; the entry must be modified for the interceptor to stamp it.
+        db.Entry(tenant).Property(t => t.UpdatedAt).IsModified = true;
+        audit.Record("tenant.update", "tenant", tenant.Id, tenant.Id, new { changed, settings = request.Settings, archived = request.Archived });
+        await SaveAsync(cancellationToken);
+        return TenantResponse.From(tenant, PlatformRetention);
+    }
+
+    /// <summary>Deletes the tenant and everything it owns, in one transaction. Its audit trail is kept.</summary>
+    public async Task DeleteAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Id == tenantId, cancellationToken) ?? throw TenantNotFound();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Tenant-owned tables (projects, members, integrations, files, flows) are removed here as their features arrive.
+        db.Tenants.Remove(tenant);
+        audit.Record("tenant.delete", "tenant", tenant.Id, tenant.Id, new { name = tenant.Name, ownerId = tenant.OwnerId });
+        await SaveAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (UniqueViolation.IsOn(e, TenantConfiguration.OwnerIndex, "tenants", "owner_id"))
+        {
+            throw AlreadyExists();
+        }
+        catch (DbUpdateException e) when (UniqueViolation.IsOn(e, TenantConfiguration.NameIndex, "tenants", "name"))
+        {
+            throw NameExists();
+        }
+    }
+
+    private static string? Normalize(string? description) =>
+        string.IsNullOrWhiteSpace(description) ? null : description.Trim();
+
+    private static NotFoundException TenantNotFound() => new(NotFoundCode, "Tenant not found");
+
+    private static ConflictException NameExists() => new(NameExistsCode, "Tenant name already exists");
+
+    private static ConflictException AlreadyExists() => new(AlreadyExistsCode, "User already has a tenant");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {TenantId} created")]
+    private static partial void LogCreated(ILogger logger, string tenantId);
+}

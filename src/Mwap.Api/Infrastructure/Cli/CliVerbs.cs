@@ -1,0 +1,121 @@
+using Microsoft.Extensions.Options;
+using Mwap.Api.Infrastructure.Persistence;
+using Mwap.Api.Infrastructure.Security;
+
+namespace Mwap.Api.Infrastructure.Cli;
+
+/// <summary>
+/// Administrative verbs run through the same host and configuration as the server:
+/// <c>migrate</c>, <c>dev-token --sub S [--email E] [--name N]</c>, <c>superadmin add SUB</c>.
+/// Logs go to stderr; stdout carries only each verb's result.
+/// </summary>
+internal sealed class CliVerbs
+{
+    private static readonly string[] Verbs = ["migrate", "dev-token", "superadmin", "help", "--help"];
+    private readonly string[] _args;
+
+    private CliVerbs(string[] args) => _args = args;
+
+    /// <summary>Splits the verb and its arguments from the host's own arguments (configuration overrides).</summary>
+    public static CliVerbs? Parse(string[] args, out string[] hostArgs)
+    {
+        if (args.Length == 0 || !Verbs.Contains(args[0], StringComparer.Ordinal))
+        {
+            hostArgs = args;
+            return null;
+        }
+
+        hostArgs = [];
+        return new CliVerbs(args);
+    }
+
+    public async Task<int> RunAsync(WebApplication app)
+    {
+        try
+        {
+            return _args[0] switch
+            {
+                "migrate" => await MigrateAsync(app),
+                "dev-token" => DevToken(app),
+                "superadmin" => await SuperAdminAsync(app),
+                _ => Usage(),
+            };
+        }
+        catch (OptionsValidationException e)
+        {
+            await Console.Error.WriteLineAsync("Configuration error: " + string.Join("; ", e.Failures));
+            return 2;
+        }
+    }
+
+    private static async Task<int> MigrateAsync(WebApplication app)
+    {
+        await app.Services.MigrateDatabaseAsync();
+        await Console.Error.WriteLineAsync("Migrations applied.");
+        return 0;
+    }
+
+    private int DevToken(WebApplication app)
+    {
+        var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        if (app.Environment.IsProduction())
+        {
+            Console.Error.WriteLine("dev-token is refused in Production.");
+            return 1;
+        }
+
+        if (!auth.IsDevelopmentMode)
+        {
+            Console.Error.WriteLine("dev-token works only in development mode (no Auth:Authority configured).");
+            return 1;
+        }
+
+        var sub = Option("--sub");
+        if (string.IsNullOrWhiteSpace(sub))
+        {
+            Console.Error.WriteLine("Usage: dev-token --sub <sub> [--email E] [--name N] [--hours H]");
+            return 2;
+        }
+
+        var hours = int.TryParse(Option("--hours"), out var h) && h is > 0 and <= 720 ? h : 24;
+        var key = app.Services.GetRequiredService<DevSigningKey>();
+        var time = app.Services.GetRequiredService<TimeProvider>();
+        Console.Out.WriteLine(key.CreateToken(auth.DevIssuer, auth.EffectiveAudience, sub, Option("--email"), Option("--name"),
+            TimeSpan.FromHours(hours), time.GetUtcNow()));
+        return 0;
+    }
+
+    private async Task<int> SuperAdminAsync(WebApplication app)
+    {
+        if (_args.Length != 3 || _args[1] != "add" || string.IsNullOrWhiteSpace(_args[2]))
+        {
+            await Console.Error.WriteLineAsync("Usage: superadmin add <sub>");
+            return 2;
+        }
+
+        await app.Services.MigrateDatabaseAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var added = await scope.ServiceProvider.GetRequiredService<SuperAdminRegistry>().AddAsync(_args[2].Trim(), "cli", CancellationToken.None);
+        await Console.Out.WriteLineAsync(added ? $"Added superadmin {_args[2]}" : $"{_args[2]} is already a superadmin");
+        return 0;
+    }
+
+    private static int Usage()
+    {
+        Console.Out.WriteLine("""
+            Usage: Mwap.Api [verb]
+              (no verb)                     run the server
+              migrate                       apply pending database migrations and exit
+              dev-token --sub S [--email E] [--name N] [--hours H]
+                                            print a development token (development mode only)
+              superadmin add SUB            make SUB a superadmin
+            """);
+        return 0;
+    }
+
+    private string? Option(string name)
+    {
+        var i = Array.IndexOf(_args, name);
+        return i >= 0 && i + 1 < _args.Length ? _args[i + 1] : null;
+    }
+}

@@ -1,0 +1,80 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Mwap.Api.Infrastructure.Http;
+
+/// <summary>Conventions every feature's endpoints share.</summary>
+internal static class EndpointConventions
+{
+    /// <summary>
+    /// Validates the request body (DataAnnotations, recursively, plus <see cref="IValidatableObject"/>) before the handler
+    /// runs; failures become 400 with <paramref name="code"/> and <c>details</c> keyed by field path.
+    /// </summary>
+    public static TBuilder WithRequestValidation<TBuilder>(this TBuilder builder, string code)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        builder.WithMetadata(new InvalidInputCode(code));
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            foreach (var argument in context.Arguments)
+            {
+                if (argument is IRequestBody body)
+                {
+                    var errors = RequestValidator.Validate(body);
+                    if (errors.Count > 0)
+                    {
+                        throw new BadRequestException(code, "Invalid input", errors);
+                    }
+                }
+            }
+
+            return await next(context);
+        });
+        return builder;
+    }
+}
+
+/// <summary>Marks a request record so the validation filter checks it.</summary>
+internal interface IRequestBody;
+
+/// <summary>Recursive DataAnnotations validation that reports dotted field paths in camelCase.</summary>
+internal static class RequestValidator
+{
+    public static Dictionary<string, string> Validate(object instance)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        Collect(instance, prefix: "", errors, depth: 0);
+        return errors;
+    }
+
+    private static void Collect(object instance, string prefix, Dictionary<string, string> errors, int depth)
+    {
+        if (depth > 8)
+        {
+            return;
+        }
+
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(instance, new ValidationContext(instance), results, validateAllProperties: true);
+        foreach (var result in results)
+        {
+            var members = result.MemberNames.Any() ? result.MemberNames : [""];
+            foreach (var member in members)
+            {
+                var key = Join(prefix, member.Length == 0 ? "" : char.ToLowerInvariant(member[0]) + member[1..]);
+                errors.TryAdd(key.Length == 0 ? "body" : key, result.ErrorMessage ?? "Invalid value");
+            }
+        }
+
+        foreach (var property in instance.GetType().GetProperties())
+        {
+            if (property.GetIndexParameters().Length == 0 && property.GetValue(instance) is IRequestBody nested)
+            {
+                var name = char.ToLowerInvariant(property.Name[0]) + property.Name[1..];
+                Collect(nested, Join(prefix, name), errors, depth + 1);
+            }
+        }
+    }
+
+    private static string Join(string prefix, string name) =>
+        prefix.Length == 0 ? name : name.Length == 0 ? prefix : $"{prefix}.{name}";
+}

@@ -1,0 +1,101 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Mwap.Api.Infrastructure.Persistence;
+
+/// <summary>Wires EF Core to the configured provider and prepares the database at start-up.</summary>
+internal static class PersistenceSetup
+{
+    public const string ConnectionStringName = "Mwap";
+
+    /// <summary>Registers <see cref="MwapDbContext"/> as the provider-specific subclass chosen by <c>Database:Provider</c>.</summary>
+    public static WebApplicationBuilder AddPersistence(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<TimestampInterceptor>();
+        builder.Services.AddSingleton<DataPaths>();
+
+        var options = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var configured = builder.Configuration.GetConnectionString(ConnectionStringName);
+        if (options.Provider == DatabaseProvider.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(configured))
+            {
+                throw new InvalidOperationException(
+                    "Database:Provider is Postgres but ConnectionStrings:Mwap is not set (e.g. ConnectionStrings__Mwap=\"Host=…;Database=mwap;Username=…;Password=…\").");
+            }
+
+            builder.Services.AddDbContext<PostgresMwapDbContext>((sp, db) => db
+                .UseNpgsql(configured)
+                .UseSnakeCaseNamingConvention()
+                .AddInterceptors(sp.GetRequiredService<TimestampInterceptor>()));
+            builder.Services.AddScoped<MwapDbContext>(sp => sp.GetRequiredService<PostgresMwapDbContext>());
+        }
+        else
+        {
+            builder.Services.AddDbContext<SqliteMwapDbContext>((sp, db) => db
+                .UseSqlite(sp.GetRequiredService<DataPaths>().SqliteConnectionString(configured))
+                .UseSnakeCaseNamingConvention()
+                .AddInterceptors(sp.GetRequiredService<TimestampInterceptor>()));
+            builder.Services.AddScoped<MwapDbContext>(sp => sp.GetRequiredService<SqliteMwapDbContext>());
+        }
+
+        builder.Services.AddHealthChecks().AddDbContextCheck<MwapDbContext>("database", tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>Applies pending migrations (and SQLite's journal settings).</summary>
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MwapDbContext>();
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets readers run beside the writer; it is a property of the file, so set it once here.
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            await db.Database.CloseConnectionAsync();
+        }
+
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    /// <summary>True when <c>Database:MigrateOnStartup</c> asks for migrations at start-up.</summary>
+    public static bool MigrateOnStartup(this IServiceProvider services) =>
+        services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStartup;
+}
+
+/// <summary>Resolves <c>data/</c> (the embedded database, development keys, the SQLite job store).</summary>
+internal sealed class DataPaths(IOptions<DatabaseOptions> options, IHostEnvironment environment)
+{
+    public string Directory
+    {
+        get
+        {
+            var dir = options.Value.DataDirectory;
+            var full = Path.IsPathRooted(dir) ? dir : Path.Combine(environment.ContentRootPath, dir);
+            System.IO.Directory.CreateDirectory(full);
+            return full;
+        }
+    }
+
+    public string File(string name) => Path.Combine(Directory, name);
+
+    /// <summary>The configured SQLite connection string, or the default file <c>data/mwap.db</c>.</summary>
+    public string SqliteConnectionString(string? configured)
+    {
+        var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? $"Data Source={File("mwap.db")}" : configured)
+        {
+            ForeignKeys = true,
+            DefaultTimeout = 30,
+        };
+        if (!Path.IsPathRooted(builder.DataSource) && builder.DataSource != ":memory:")
+        {
+            builder.DataSource = Path.Combine(Directory, Path.GetFileName(builder.DataSource));
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Mwap.Api.Infrastructure.Persistence;
+
+/// <summary>Stamps CreatedAt/UpdatedAt from the injected clock and bumps version columns; nothing else.</summary>
+internal sealed class TimestampInterceptor(TimeProvider time) : SaveChangesInterceptor
+{
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData,
+        InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Stamp(eventData.Context);
+        return base.SavingChangesAsync(eventData, result, cancellationToken);
+    }
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Stamp(eventData.Context);
+        return base.SavingChanges(eventData, result);
+    }
+
+    private void Stamp(DbContext? context)
+    {
+        if (context is null)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var entry in context.ChangeTracker.Entries())
+        {
+            if (entry.Entity is IHasTimestamps stamped)
+            {
+                if (entry.State == EntityState.Added)
+                {
+                    stamped.CreatedAt = now;
+                    stamped.UpdatedAt = now;
+                }
+                else if (entry.State == EntityState.Modified)
+                {
+                    stamped.UpdatedAt = now;
+                }
+            }
+
+            if (entry.Entity is IVersioned versioned && entry.State == EntityState.Modified)
+            {
+                versioned.Version++;
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using Mwap.Api.Infrastructure.Http;
+
+namespace Mwap.Api.Infrastructure.Security;
+
+/// <summary>JWT bearer authentication (RS256 only) and MWAP's role-based authorization.</summary>
+internal static class AuthenticationSetup
+{
+    private const string FailureCodeItem = "mwap.auth.failure-code";
+
+    /// <summary>
+    /// Validates bearer tokens against <c>Auth:Authority</c>'s discovery document and JWKS, or, in development mode,
+    /// against the local key in <c>data/</c>. Refuses to start in Production without an authority.
+    /// </summary>
+    public static WebApplicationBuilder AddMwapAuthentication(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => !o.IsDevelopmentMode || !builder.Environment.IsProduction(),
+                "Auth:Authority is required in Production (development tokens are refused there).")
+            .Validate(o => o.IsDevelopmentMode || !string.IsNullOrWhiteSpace(o.Audience),
+                "Auth:Audience is required when Auth:Authority is set.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<DevSigningKey>();
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>, DevSigningKey>((jwt, authOptions, devKey) => Configure(jwt, authOptions.Value, devKey));
+
+        builder.Services.AddScoped<IRoleResolver, RoleResolver>();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, MwapAuthorizationResultHandler>();
+        builder.Services.AddScoped<IAuthorizationHandler, SuperAdminHandler>();
+        builder.Services.AddScoped<IAuthorizationHandler, TenantAccessHandler>();
+        builder.Services.AddAuthorizationBuilder()
+            // Every endpoint needs a valid token unless it says otherwise, as MWAP's global JWT layer did.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.SuperAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new SuperAdminRequirement()))
+            .AddPolicy(Policies.TenantOwnerOrSuperAdminById, p => p.RequireAuthenticatedUser().AddRequirements(new TenantAccessRequirement("id")))
+            .AddPolicy(Policies.TenantOwnerOrSuperAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new TenantAccessRequirement("tenantId")));
+        return builder;
+    }
+
+    private static void Configure(JwtBearerOptions jwt, AuthOptions auth, DevSigningKey devKey)
+    {
+        jwt.MapInboundClaims = false;
+        jwt.IncludeErrorDetails = false;
+        jwt.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidateIssuer = true,
+            ValidateAudience = true,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ValidateIssuerSigningKey = true,
+            ValidAudience = auth.EffectiveAudience,
+            // RS256 only: "none", HS256 (key confusion) and everything else are refused before any key is tried.
+            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            ClockSkew = TimeSpan.FromSeconds(auth.ClockSkewSeconds),
+            NameClaimType = "sub",
+        };
+
+        if (auth.IsDevelopmentMode)
+        {
+            jwt.TokenValidationParameters.ValidIssuer = auth.DevIssuer;
+            jwt.TokenValidationParameters.IssuerSigningKey = devKey.Key;
+        }
+        else
+        {
+            jwt.Authority = auth.Authority;
+            jwt.Audience = auth.Audience;
+            jwt.RequireHttpsMetadata = auth.RequireHttpsMetadata;
+            // A token whose kid is unknown makes the handler refetch the JWKS (rate-limited), so issuer key rotation is picked up.
+            jwt.RefreshOnIssuerKeyNotFound = true;
+            jwt.AutomaticRefreshInterval = TimeSpan.FromHours(12);
+            jwt.RefreshInterval = TimeSpan.FromSeconds(30);
+        }
+
+        jwt.Events = new JwtBearerEvents
+        {
+            OnTokenValidated = context =>
+            {
+                if (string.IsNullOrEmpty(context.Principal?.FindFirst("sub")?.Value))
+                {
+                    context.HttpContext.Items[FailureCodeItem] = ErrorCodes.InvalidToken;
+                    context.Fail("Invalid token - missing sub claim");
+                }
+
+                return Task.CompletedTask;
+            },
+            OnChallenge = async context =>
+            {
+                context.HandleResponse();
+                var invalidToken = context.HttpContext.Items[FailureCodeItem] is string;
+                context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null && !invalidToken
+                    ? "Bearer"
+                    : "Bearer error=\"invalid_token\"";
+                await ErrorResponseWriter.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized,
+                    invalidToken ? ErrorCodes.InvalidToken : ErrorCodes.Unauthorized,
+                    invalidToken ? "Invalid token - missing sub claim" : "Invalid or expired token");
+            },
+        };
+    }
+}
+
+/// <summary>Named authorization policies matching MWAP's guards (spec §3.2).</summary>
+internal static class Policies
+{
+    public const string SuperAdmin = "SuperAdmin";
+
+    /// <summary>Superadmin, or owner of the tenant named by the route value <c>id</c>.</summary>
+    public const string TenantOwnerOrSuperAdminById = "TenantOwnerOrSuperAdmin:id";
+
+    /// <summary>Superadmin, or owner of the tenant named by the route value <c>tenantId</c>.</summary>
+    public const string TenantOwnerOrSuperAdmin = "TenantOwnerOrSuperAdmin:tenantId";
+}

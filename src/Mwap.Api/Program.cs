@@ -1,0 +1,46 @@
+using Mwap.Api.Features.AuditLog;
+using Mwap.Api.Features.Tenants;
+using Mwap.Api.Features.Users;
+using Mwap.Api.Infrastructure;
+using Mwap.Api.Infrastructure.Cli;
+using Mwap.Api.Infrastructure.Http;
+using Mwap.Api.Infrastructure.Jobs;
+using Mwap.Api.Infrastructure.Observability;
+using Mwap.Api.Infrastructure.Persistence;
+using Mwap.Api.Infrastructure.Security;
+
+var verb = CliVerbs.Parse(args, out var hostArgs);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = hostArgs,
+    EnvironmentName = DefaultEnvironment.Resolve(),
+});
+
+builder.AddObservability(commandLine: verb is not null);
+builder.AddPersistence();
+builder.AddMwapAuthentication();
+builder.AddHttpPipeline();
+builder.AddJobs();
+
+builder.Services.AddScoped<SuperAdminRegistry>();
+builder.Services.AddAuditLogFeature();
+builder.Services.AddTenantsFeature();
+
+var app = builder.Build();
+if (verb is not null)
+{
+    return await verb.RunAsync(app);
+}
+
+app.UseMwapPipeline();
+app.MapHealthEndpoints();
+app.MapDocsAndWellKnown();
+
+var api = app.MapGroup("/api/v1");
+api.MapUsersEndpoints();
+api.MapTenantsEndpoints();
+api.MapApiNotFound();
+
+await app.PrepareDatabaseAsync();
+await app.RunAsync();
+return 0;

@@ -22,7 +22,6 @@ builder.AddMwapAuthentication();
 builder.AddHttpPipeline();
 builder.AddJobs();
 
-builder.Services.AddScoped<SuperAdminRegistry>();
 builder.Services.AddAuditLogFeature();
 builder.Services.AddTenantsFeature();
 
@@ -41,6 +40,5 @@ api.MapUsersEndpoints();
 api.MapTenantsEndpoints();
 api.MapApiNotFound();
 
-await app.PrepareDatabaseAsync();
 await app.RunAsync();
 return 0;

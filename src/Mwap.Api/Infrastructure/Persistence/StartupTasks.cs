@@ -2,17 +2,23 @@ using Mwap.Api.Infrastructure.Security;
 
 namespace Mwap.Api.Infrastructure.Persistence;
 
-internal static class StartupTasks
+/// <summary>
+/// Prepares the database when the host starts, before the server listens and before jobs run: applies pending
+/// migrations (when <c>Database:MigrateOnStartup</c>) and seeds superadmins from <c>Auth:SuperAdmins</c>.
+/// Registered ahead of every other hosted service so they all see the current schema.
+/// </summary>
+internal sealed class DatabaseStartupService(IServiceProvider services) : IHostedService
 {
-    /// <summary>Migrates (when <c>Database:MigrateOnStartup</c>) and seeds superadmins from configuration, before the server listens.</summary>
-    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (app.Services.MigrateOnStartup())
+        if (services.MigrateOnStartup())
         {
-            await app.Services.MigrateDatabaseAsync();
+            await services.MigrateDatabaseAsync(cancellationToken);
         }
 
-        await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<SuperAdminRegistry>().SeedFromConfigurationAsync(CancellationToken.None);
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<SuperAdminRegistry>().SeedFromConfigurationAsync(cancellationToken);
     }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -25,6 +25,10 @@ internal static class AuthenticationSetup
                 "Auth:Audience is required when Auth:Authority is set.")
             .ValidateOnStart();
         builder.Services.AddSingleton<DevSigningKey>();
+        // A token signed with a key we have not seen makes the handler refetch the issuer's JWKS. By default IdentityModel
+        // refetches in the background, so the request that revealed the rotation would still fail; blocking makes it succeed.
+        // The refetch is throttled (RefreshInterval below), so random kids cannot turn into a flood of JWKS requests.
+        AppContext.SetSwitch("Switch.Microsoft.IdentityModel.UpdateConfigAsBlocking", true);
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

@@ -10,11 +10,8 @@ using Mwap.Api.Infrastructure.Persistence;
 using Mwap.Api.Infrastructure.Security;
 
 var verb = CliVerbs.Parse(args, out var hostArgs);
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-{
-    Args = hostArgs,
-    EnvironmentName = DefaultEnvironment.Resolve(),
-});
+DefaultEnvironment.Apply();
+var builder = WebApplication.CreateBuilder(hostArgs);
 
 builder.AddObservability(commandLine: verb is not null);
 builder.AddPersistence();

@@ -22,6 +22,9 @@ public class MwapApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Extra configuration for a test class (e.g. a tight rate limit).</summary>
     protected virtual IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>();
 
+    /// <summary>The host environment (default <c>Testing</c>).</summary>
+    protected virtual string EnvironmentName => "Testing";
+
     public async ValueTask InitializeAsync()
     {
         Issuer = await TestIssuer.StartAsync();
@@ -60,7 +63,7 @@ public class MwapApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(EnvironmentName);
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(Settings()));
     }
 

@@ -20,6 +20,10 @@ internal sealed class JobsOptions
     [Range(1, 64)]
     public int WorkerCount { get; set; } = 2;
 
+    /// <summary>How often idle workers look for queued jobs, in seconds (default 5).</summary>
+    [Range(1, 300)]
+    public int PollIntervalSeconds { get; set; } = 5;
+
     /// <summary>Cron (UTC) of the audit-log retention job (default daily at 03:00).</summary>
     [Required]
     public string AuditLogRetentionCron { get; set; } = "0 3 * * *";
@@ -61,15 +65,16 @@ internal static class JobsSetup
     {
         var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         var configuration = sp.GetRequiredService<IConfiguration>();
+        var poll = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<JobsOptions>>().Value.PollIntervalSeconds);
         var connectionString = configuration.GetConnectionString(PersistenceSetup.ConnectionStringName);
         if (database.Provider == DatabaseProvider.Postgres)
         {
-            var options = new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true };
+            var options = new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true, QueuePollInterval = poll };
             return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString!, options), options);
         }
 
         var main = new SqliteConnectionStringBuilder(sp.GetRequiredService<DataPaths>().SqliteConnectionString(connectionString)).DataSource;
         var jobsFile = Path.Combine(Path.GetDirectoryName(main) ?? ".", Path.GetFileNameWithoutExtension(main) + "-jobs.db");
-        return new SQLiteStorage(jobsFile, new SQLiteStorageOptions());
+        return new SQLiteStorage(jobsFile, new SQLiteStorageOptions { QueuePollInterval = poll });
     }
 }

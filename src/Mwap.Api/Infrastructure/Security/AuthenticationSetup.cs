@@ -19,7 +19,7 @@ internal static class AuthenticationSetup
     {
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate(o => !o.IsDevelopmentMode || !builder.Environment.IsProduction(),
+            .Validate<IHostEnvironment>((o, environment) => !o.IsDevelopmentMode || !environment.IsProduction(),
                 "Auth:Authority is required in Production (development tokens are refused there).")
             .Validate(o => o.IsDevelopmentMode || !string.IsNullOrWhiteSpace(o.Audience),
                 "Auth:Audience is required when Auth:Authority is set.")

@@ -19,6 +19,9 @@ public class MwapApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public TestIssuer Issuer { get; private set; } = null!;
     public TestDatabase Database { get; private set; } = null!;
 
+    /// <summary>Every log event the server wrote.</summary>
+    public CapturingLoggerProvider Logs { get; } = new();
+
     /// <summary>Extra configuration for a test class (e.g. a tight rate limit).</summary>
     protected virtual IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>();
 
@@ -65,6 +68,13 @@ public class MwapApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseEnvironment(EnvironmentName);
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(Settings()));
+        builder.ConfigureServices(services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs));
+        ConfigureTestServices(builder);
+    }
+
+    /// <summary>Hook for a test class's own additions (an extra endpoint, a fault).</summary>
+    protected virtual void ConfigureTestServices(IWebHostBuilder builder)
+    {
     }
 
     /// <summary>A client that sends a valid bearer token for <paramref name="subject"/>.</summary>

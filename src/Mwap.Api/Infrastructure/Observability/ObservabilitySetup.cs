@@ -15,6 +15,8 @@ internal static class ObservabilitySetup
     /// </summary>
     public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder, bool commandLine)
     {
+        // Serilog is the only writer; other ILoggerProviders (none in production) still receive events, which tests use.
+        builder.Logging.ClearProviders();
         builder.Services.AddSerilog((services, logger) => logger
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
@@ -23,7 +25,8 @@ internal static class ObservabilitySetup
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
-            .WriteTo.Console(new RenderedCompactJsonFormatter(), standardErrorFromLevel: commandLine ? LogEventLevel.Verbose : null));
+            .WriteTo.Console(new RenderedCompactJsonFormatter(), standardErrorFromLevel: commandLine ? LogEventLevel.Verbose : null),
+            writeToProviders: true);
         builder.Services.AddHealthChecks();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         return builder;

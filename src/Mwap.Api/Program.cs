@@ -1,4 +1,9 @@
 using Mwap.Api.Features.AuditLog;
+using Mwap.Api.Features.CloudProviders;
+using Mwap.Api.Features.Integrations;
+using Mwap.Api.Features.Members;
+using Mwap.Api.Features.Projects;
+using Mwap.Api.Features.ProjectTypes;
 using Mwap.Api.Features.Tenants;
 using Mwap.Api.Features.Users;
 using Mwap.Api.Infrastructure;
@@ -21,6 +26,10 @@ builder.AddJobs();
 
 builder.Services.AddAuditLogFeature();
 builder.Services.AddTenantsFeature();
+builder.Services.AddProjectTypesFeature();
+builder.Services.AddCloudProvidersFeature();
+builder.Services.AddIntegrationsFeature();
+builder.Services.AddProjectsFeature();
 
 var app = builder.Build();
 if (verb is not null)
@@ -35,6 +44,12 @@ app.MapDocsAndWellKnown();
 var api = app.MapGroup("/api/v1");
 api.MapUsersEndpoints();
 api.MapTenantsEndpoints();
+api.MapIntegrationsEndpoints();
+api.MapProjectTypesEndpoints();
+api.MapCloudProvidersEndpoints();
+api.MapProjectsEndpoints();
+api.MapMembersEndpoints();
+api.MapAuditLogEndpoints();
 api.MapApiNotFound();
 
 await app.RunAsync();

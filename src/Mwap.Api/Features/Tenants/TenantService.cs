@@ -1,14 +1,17 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Mwap.Api.Features.AuditLog;
+using Mwap.Api.Features.Integrations;
+using Mwap.Api.Features.Projects;
 using Mwap.Api.Infrastructure.Http;
 using Mwap.Api.Infrastructure.Persistence;
+using Mwap.Api.Infrastructure.Security;
 
 namespace Mwap.Api.Features.Tenants;
 
 /// <summary>Tenant use cases. Every write records its audit row in the same SaveChanges (one transaction).</summary>
 internal sealed partial class TenantService(
-    MwapDbContext db, IAuditLog audit, TimeProvider time, IOptions<AuditLogOptions> auditOptions, ILogger<TenantService> logger)
+    MwapDbContext db, IAuditLog audit, IRoleResolver roles, TimeProvider time, IOptions<AuditLogOptions> auditOptions, ILogger<TenantService> logger)
 {
     public const string NotFoundCode = "tenant/not-found";
     public const string NameExistsCode = "tenant/name-exists";
@@ -42,6 +45,7 @@ internal sealed partial class TenantService(
         db.Tenants.Add(tenant);
         audit.Record("tenant.create", "tenant", tenant.Id, tenant.Id, new { name, settings = request.Settings });
         await SaveAsync(cancellationToken);
+        await roles.InvalidateAsync([userId], cancellationToken);
         LogCreated(logger, tenant.Id);
         return TenantResponse.From(tenant, PlatformRetention);
     }
@@ -111,12 +115,21 @@ internal sealed partial class TenantService(
     public async Task DeleteAsync(string tenantId, CancellationToken cancellationToken)
     {
         var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Id == tenantId, cancellationToken) ?? throw TenantNotFound();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Tenant-owned tables (projects, members, integrations, files, flows) are removed here as their features arrive.
-        db.Tenants.Remove(tenant);
-        audit.Record("tenant.delete", "tenant", tenant.Id, tenant.Id, new { name = tenant.Name, ownerId = tenant.OwnerId });
-        await SaveAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        var affectedUsers = await db.Set<ProjectMember>().Where(m => m.TenantId == tenantId).Select(m => m.UserId).Distinct().ToListAsync(cancellationToken);
+        affectedUsers.Add(tenant.OwnerId);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            // Children first, in one transaction: a failure leaves the tenant whole.
+            var members = await db.Set<ProjectMember>().Where(m => m.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
+            var projects = await db.Set<Project>().Where(p => p.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
+            var integrations = await db.Set<CloudIntegration>().Where(i => i.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
+            db.Tenants.Remove(tenant);
+            audit.Record("tenant.delete", "tenant", tenant.Id, tenant.Id, new { name = tenant.Name, ownerId = tenant.OwnerId, projects, members, integrations });
+            await SaveAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await roles.InvalidateAsync(affectedUsers, cancellationToken);
     }
 
     private async Task SaveAsync(CancellationToken cancellationToken)

@@ -19,6 +19,11 @@ internal sealed class TimestampInterceptor(TimeProvider time) : SaveChangesInter
         return base.SavingChanges(eventData, result);
     }
 
+    // A row touched only to take its version (serialising concurrent writers) has not been updated.
+    private static bool ChangesMoreThanVersion(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry entry) =>
+        entry.Properties.Any(p => p.IsModified && p.Metadata.Name != nameof(IVersioned.Version)) ||
+        entry.ComplexProperties.Any(c => c.IsModified);
+
     private void Stamp(DbContext? context)
     {
         if (context is null)
@@ -36,7 +41,7 @@ internal sealed class TimestampInterceptor(TimeProvider time) : SaveChangesInter
                     stamped.CreatedAt = now;
                     stamped.UpdatedAt = now;
                 }
-                else if (entry.State == EntityState.Modified)
+                else if (entry.State == EntityState.Modified && ChangesMoreThanVersion(entry))
                 {
                     stamped.UpdatedAt = now;
                 }

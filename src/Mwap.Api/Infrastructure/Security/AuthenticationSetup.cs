@@ -25,6 +25,10 @@ internal static class AuthenticationSetup
                 "Auth:Audience is required when Auth:Authority is set.")
             .ValidateOnStart();
         builder.Services.AddSingleton<DevSigningKey>();
+        builder.Services.AddOptions<EncryptionOptions>().BindConfiguration(EncryptionOptions.SectionName);
+        builder.Services.AddSingleton<SecretProtector>();
+        builder.Services.AddSingleton<ISecretProtector>(sp => sp.GetRequiredService<SecretProtector>());
+        builder.Services.AddHostedService<SecretProtectorStartupCheck>();
         // A token signed with a key we have not seen makes the handler refetch the issuer's JWKS. By default IdentityModel
         // refetches in the background, so the request that revealed the rotation would still fail; blocking makes it succeed.
         // The refetch is throttled (RefreshInterval below), so random kids cannot turn into a flood of JWKS requests.
@@ -34,16 +38,23 @@ internal static class AuthenticationSetup
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>, DevSigningKey>((jwt, authOptions, devKey) => Configure(jwt, authOptions.Value, devKey));
 
+        builder.Services.AddHybridCache();
         builder.Services.AddScoped<IRoleResolver, RoleResolver>();
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, MwapAuthorizationResultHandler>();
         builder.Services.AddScoped<IAuthorizationHandler, SuperAdminHandler>();
         builder.Services.AddScoped<IAuthorizationHandler, TenantAccessHandler>();
+        builder.Services.AddScoped<IAuthorizationHandler, AnyTenantOwnerHandler>();
+        builder.Services.AddScoped<IAuthorizationHandler, ProjectRoleHandler>();
         builder.Services.AddAuthorizationBuilder()
             // Every endpoint needs a valid token unless it says otherwise, as MWAP's global JWT layer did.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.SuperAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new SuperAdminRequirement()))
             .AddPolicy(Policies.TenantOwnerOrSuperAdminById, p => p.RequireAuthenticatedUser().AddRequirements(new TenantAccessRequirement("id")))
-            .AddPolicy(Policies.TenantOwnerOrSuperAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new TenantAccessRequirement("tenantId")));
+            .AddPolicy(Policies.TenantOwnerOrSuperAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new TenantAccessRequirement("tenantId")))
+            .AddPolicy(Policies.AnyTenantOwnerOrSuperAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new AnyTenantOwnerRequirement()))
+            .AddPolicy(Policies.ProjectMember, p => p.RequireAuthenticatedUser().AddRequirements(new ProjectRoleRequirement(Features.Projects.ProjectRoles.Member)))
+            .AddPolicy(Policies.ProjectDeputy, p => p.RequireAuthenticatedUser().AddRequirements(new ProjectRoleRequirement(Features.Projects.ProjectRoles.Deputy)))
+            .AddPolicy(Policies.ProjectOwner, p => p.RequireAuthenticatedUser().AddRequirements(new ProjectRoleRequirement(Features.Projects.ProjectRoles.Owner)));
         return builder;
     }
 
@@ -119,4 +130,12 @@ internal static class Policies
 
     /// <summary>Superadmin, or owner of the tenant named by the route value <c>tenantId</c>.</summary>
     public const string TenantOwnerOrSuperAdmin = "TenantOwnerOrSuperAdmin:tenantId";
+
+    /// <summary>Superadmin, or owner of any tenant.</summary>
+    public const string AnyTenantOwnerOrSuperAdmin = "AnyTenantOwnerOrSuperAdmin";
+
+    /// <summary>Superadmin, or a member of the project in route value <c>id</c> with at least the named role.</summary>
+    public const string ProjectMember = "ProjectRole:MEMBER";
+    public const string ProjectDeputy = "ProjectRole:DEPUTY";
+    public const string ProjectOwner = "ProjectRole:OWNER";
 }

@@ -58,6 +58,66 @@ internal sealed class TenantAccessHandler(IRoleResolver roles, IHttpContextAcces
     }
 }
 
+internal sealed class AnyTenantOwnerRequirement : IAuthorizationRequirement;
+
+internal sealed class AnyTenantOwnerHandler(IRoleResolver roles) : AuthorizationHandler<AnyTenantOwnerRequirement>
+{
+    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, AnyTenantOwnerRequirement requirement)
+    {
+        if (context.User.FindFirst("sub")?.Value is { } sub && await roles.GetAsync(sub) is { } r && (r.IsSuperAdmin || r.IsTenantOwner))
+        {
+            context.Succeed(requirement);
+            return;
+        }
+
+        context.Fail(new AuthorizationFailureReason(this, "Tenant owner access required"));
+    }
+}
+
+/// <summary>At least <see cref="MinimumRole"/> in the project named by the route value <c>id</c>; superadmins pass (MWAP's requireProjectRole, working for everyone).</summary>
+internal sealed class ProjectRoleRequirement(string minimumRole) : IAuthorizationRequirement
+{
+    public string MinimumRole { get; } = minimumRole;
+}
+
+internal sealed class ProjectRoleHandler(IRoleResolver roles, IHttpContextAccessor http, Persistence.MwapDbContext db) : AuthorizationHandler<ProjectRoleRequirement>
+{
+    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, ProjectRoleRequirement requirement)
+    {
+        var projectId = (http.HttpContext?.Request.RouteValues["id"] as string)?.ToLowerInvariant();
+        if (string.IsNullOrEmpty(projectId))
+        {
+            context.Fail(new AuthorizationFailureReason(this, "Project ID is required"));
+            return;
+        }
+
+        if (context.User.FindFirst("sub")?.Value is not { } sub)
+        {
+            context.Fail();
+            return;
+        }
+
+        var userRoles = await roles.GetAsync(sub);
+        var role = userRoles.RoleIn(projectId);
+        if (userRoles.IsSuperAdmin || Features.Projects.ProjectRoles.Rank(role) >= Features.Projects.ProjectRoles.Rank(requirement.MinimumRole))
+        {
+            context.Succeed(requirement);
+            return;
+        }
+
+        if (role is not null)
+        {
+            context.Fail(new AuthorizationFailureReason(this, $"{requirement.MinimumRole} access required"));
+            return;
+        }
+
+        var exists = Persistence.ObjectId.IsValid(projectId) &&
+            await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(
+                db.Set<Features.Projects.Project>(), p => p.Id == projectId);
+        context.Fail(new AuthorizationFailureReason(this, exists ? "Access denied to project" : "Project not found"));
+    }
+}
+
 /// <summary>Writes MWAP's 403 envelope with the guard's message; challenges go to the bearer handler (401).</summary>
 internal sealed class MwapAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
 {

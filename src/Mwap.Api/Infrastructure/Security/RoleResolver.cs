@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Hybrid;
+using Mwap.Api.Features.Projects;
 using Mwap.Api.Infrastructure.Persistence;
 
 namespace Mwap.Api.Infrastructure.Security;
@@ -7,6 +9,9 @@ namespace Mwap.Api.Infrastructure.Security;
 internal sealed record UserRoles(string UserId, bool IsSuperAdmin, string? TenantId, IReadOnlyList<ProjectRole> ProjectRoles)
 {
     public bool IsTenantOwner => TenantId is not null;
+
+    public string? RoleIn(string projectId) =>
+        ProjectRoles.FirstOrDefault(r => string.Equals(r.ProjectId, projectId, StringComparison.OrdinalIgnoreCase))?.Role;
 }
 
 internal sealed record ProjectRole(string ProjectId, string Role);
@@ -15,24 +20,52 @@ internal sealed record ProjectRole(string ProjectId, string Role);
 internal interface IRoleResolver
 {
     Task<UserRoles> GetAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets cached roles of these users; call after the change is committed.</summary>
+    Task InvalidateAsync(IEnumerable<string> userIds, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Scoped: remembers the answer for the rest of the request, so several guards cost one lookup.</summary>
-internal sealed class RoleResolver(MwapDbContext db) : IRoleResolver
+/// <summary>
+/// Roles are read on every request, so they are cached per user (HybridCache, a few minutes) and invalidated on
+/// every membership, ownership or superadmin change. Scoped: also remembers the answer for the rest of the request.
+/// </summary>
+internal sealed class RoleResolver(MwapDbContext db, HybridCache cache) : IRoleResolver
 {
-    private UserRoles? _cached;
+    private static readonly HybridCacheEntryOptions Entry = new() { Expiration = TimeSpan.FromMinutes(5), LocalCacheExpiration = TimeSpan.FromMinutes(5) };
+    private UserRoles? _current;
 
     public async Task<UserRoles> GetAsync(string userId, CancellationToken cancellationToken = default)
     {
-        if (_cached is not null && _cached.UserId == userId)
+        if (_current is not null && _current.UserId == userId)
         {
-            return _cached;
+            return _current;
         }
 
+        _current = await cache.GetOrCreateAsync(Key(userId), (db, userId), static async (state, ct) => await LoadAsync(state.db, state.userId, ct),
+            Entry, cancellationToken: cancellationToken);
+        return _current;
+    }
+
+    public async Task InvalidateAsync(IEnumerable<string> userIds, CancellationToken cancellationToken = default)
+    {
+        foreach (var userId in userIds.Distinct(StringComparer.Ordinal))
+        {
+            await cache.RemoveAsync(Key(userId), cancellationToken);
+            if (_current?.UserId == userId)
+            {
+                _current = null;
+            }
+        }
+    }
+
+    private static string Key(string userId) => "roles:" + userId;
+
+    private static async Task<UserRoles> LoadAsync(MwapDbContext db, string userId, CancellationToken cancellationToken)
+    {
         var isSuperAdmin = await db.SuperAdmins.AsNoTracking().AnyAsync(s => s.UserId == userId, cancellationToken);
         var tenantId = await db.Tenants.AsNoTracking().Where(t => t.OwnerId == userId).Select(t => t.Id).FirstOrDefaultAsync(cancellationToken);
-        // Project memberships arrive with the projects feature; until then a user holds no project role.
-        _cached = new UserRoles(userId, isSuperAdmin, tenantId, []);
-        return _cached;
+        var projectRoles = await db.Set<ProjectMember>().AsNoTracking().Where(m => m.UserId == userId)
+            .OrderBy(m => m.ProjectId).Select(m => new ProjectRole(m.ProjectId, m.Role)).ToListAsync(cancellationToken);
+        return new UserRoles(userId, isSuperAdmin, tenantId, projectRoles);
     }
 }

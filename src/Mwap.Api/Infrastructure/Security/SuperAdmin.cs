@@ -28,7 +28,7 @@ internal sealed class SuperAdminConfiguration : IEntityTypeConfiguration<SuperAd
 }
 
 /// <summary>Adds superadmins from configuration and from the <c>superadmin add</c> verb.</summary>
-internal sealed class SuperAdminRegistry(MwapDbContext db, TimeProvider time, IOptions<AuthOptions> options)
+internal sealed class SuperAdminRegistry(MwapDbContext db, IRoleResolver roles, TimeProvider time, IOptions<AuthOptions> options)
 {
     /// <summary>Seeds every subject in <c>Auth:SuperAdmins</c> that is not yet a superadmin. Idempotent.</summary>
     public async Task SeedFromConfigurationAsync(CancellationToken cancellationToken)
@@ -52,6 +52,7 @@ internal sealed class SuperAdminRegistry(MwapDbContext db, TimeProvider time, IO
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            await roles.InvalidateAsync([userId], cancellationToken);
             return true;
         }
         catch (DbUpdateException e) when (UniqueViolation.Is(e))

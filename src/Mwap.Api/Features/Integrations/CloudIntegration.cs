@@ -1,0 +1,63 @@
+using Mwap.Api.Infrastructure.Persistence;
+
+namespace Mwap.Api.Features.Integrations;
+
+/// <summary>A tenant's connection to one storage provider account. One per tenant and provider.</summary>
+internal sealed class CloudIntegration : IHasTimestamps, IVersioned, ITenantOwned
+{
+    public const string TableName = "cloud_integrations";
+
+    public string Id { get; init; } = null!;
+    public string TenantId { get; init; } = null!;
+    public string ProviderId { get; init; } = null!;
+
+    /// <summary>active | pending | inactive | expired | revoked | error.</summary>
+    public string Status { get; set; } = IntegrationStatus.Pending;
+
+    public string? EncryptedAccessToken { get; set; }
+    public string? EncryptedRefreshToken { get; set; }
+    public DateTime? TokenExpiresAt { get; set; }
+    public List<string> ScopesGranted { get; set; } = [];
+    public DateTime? ConnectedAt { get; set; }
+    public IntegrationAccount Account { get; set; } = new();
+    public IntegrationHealth Health { get; set; } = new();
+
+    /// <summary>Free JSON object the tenant owner may set (labels, notes).</summary>
+    public string? Metadata { get; set; }
+
+    public string CreatedBy { get; init; } = null!;
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public int Version { get; set; }
+}
+
+internal static class IntegrationStatus
+{
+    public const string Active = "active";
+    public const string Pending = "pending";
+    public const string Inactive = "inactive";
+    public const string Expired = "expired";
+    public const string Revoked = "revoked";
+    public const string Error = "error";
+
+    public static readonly string[] All = [Active, Pending, Inactive, Expired, Revoked, Error];
+}
+
+/// <summary>Who is connected at the provider.</summary>
+internal sealed class IntegrationAccount
+{
+    public string? Email { get; set; }
+    public string? Name { get; set; }
+    public string? ProviderUserId { get; set; }
+}
+
+internal sealed class IntegrationHealth
+{
+    public DateTime? LastCheck { get; set; }
+
+    /// <summary>healthy | degraded | unhealthy | unknown.</summary>
+    public string Status { get; set; } = "unknown";
+
+    public int ErrorCount { get; set; }
+    public string? LastError { get; set; }
+}

@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using Mwap.Api.Infrastructure.Http;
+using Mwap.Api.Infrastructure.Persistence;
+
+namespace Mwap.Api.Features.Integrations;
+
+internal sealed record CreateIntegrationRequest : IRequestBody, IValidatableObject
+{
+    [Required(ErrorMessage = "Required")]
+    public string? ProviderId { get; init; }
+
+    public JsonElement? Metadata { get; init; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ProviderId is not null && !ObjectId.IsValid(ProviderId))
+        {
+            yield return new ValidationResult("Must be a 24-character hexadecimal id", ["ProviderId"]);
+        }
+
+        foreach (var error in IntegrationRules.CheckMetadata(Metadata))
+        {
+            yield return error;
+        }
+    }
+}
+
+/// <summary>PATCH cannot write tokens or flow state: those fields do not exist here, so sending them is refused.</summary>
+internal sealed record UpdateIntegrationRequest : IRequestBody, IValidatableObject
+{
+    [RegularExpression("^(active|inactive)$", ErrorMessage = "Only active or inactive can be set")]
+    public string? Status { get; init; }
+
+    public JsonElement? Metadata { get; init; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => IntegrationRules.CheckMetadata(Metadata);
+}
+
+internal static class IntegrationRules
+{
+    public static IEnumerable<ValidationResult> CheckMetadata(JsonElement? metadata)
+    {
+        if (metadata is { } m && m.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+        {
+            yield return new ValidationResult("Must be an object", ["Metadata"]);
+        }
+        else if (metadata is { ValueKind: JsonValueKind.Object } o && o.GetRawText().Length > 16_000)
+        {
+            yield return new ValidationResult("Must be at most 16000 characters of JSON", ["Metadata"]);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Mwap.Api.Features.CloudProviders;
+
+namespace Mwap.Api.Features.Integrations;
+
+/// <summary>
+/// The guide's integration plus the fields MWAP's client reads. Tokens are never returned: <c>accessToken</c> and
+/// <c>refreshToken</c> read <c>[REDACTED]</c> when one is stored and are absent otherwise.
+/// </summary>
+internal sealed record IntegrationResponse(
+    [property: JsonPropertyName("_id")] string Id,
+    string TenantId,
+    string ProviderId,
+    IntegrationProviderSummary? Provider,
+    string Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AccessToken,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RefreshToken,
+    DateTime? TokenExpiresAt,
+    IReadOnlyList<string> ScopesGranted,
+    DateTime? ConnectedAt,
+    IntegrationUserInfo UserInfo,
+    IntegrationHealthResponse Health,
+    JsonElement? Metadata,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    string CreatedBy)
+{
+    public static IntegrationResponse From(CloudIntegration i, CloudProvider? provider) => new(
+        i.Id, i.TenantId, i.ProviderId,
+        provider is null ? null : new IntegrationProviderSummary(provider.Name, provider.Slug, provider.Slug),
+        i.Status,
+        i.EncryptedAccessToken is null ? null : CloudProviderResponse.Redacted,
+        i.EncryptedRefreshToken is null ? null : CloudProviderResponse.Redacted,
+        i.TokenExpiresAt, i.ScopesGranted, i.ConnectedAt,
+        new IntegrationUserInfo(i.Account.Email, i.Account.Name, i.Account.ProviderUserId),
+        new IntegrationHealthResponse(i.Health.Status, i.Health.LastCheck, i.Health.ErrorCount, i.Health.LastError),
+        i.Metadata is null ? null : JsonDocument.Parse(i.Metadata).RootElement.Clone(),
+        i.CreatedAt, i.UpdatedAt, i.CreatedBy);
+}
+
+internal sealed record IntegrationProviderSummary(string Name, string Slug, string Type);
+
+internal sealed record IntegrationUserInfo(string? Email, string? Name, string? ProviderId);
+
+internal sealed record IntegrationHealthResponse(string Status, DateTime? LastCheck, int ErrorCount, string? LastError);

@@ -1,0 +1,213 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Mwap.Api.Features.AuditLog;
+using Mwap.Api.Features.Integrations;
+using Mwap.Api.Features.ProjectTypes;
+using Mwap.Api.Infrastructure.Http;
+using Mwap.Api.Infrastructure.Persistence;
+using Mwap.Api.Infrastructure.Security;
+
+namespace Mwap.Api.Features.Projects;
+
+/// <summary>Project use cases. Role guards run first (endpoints); every rule here also holds for direct callers.</summary>
+internal sealed class ProjectService(
+    MwapDbContext db, IAuditLog audit, IRoleResolver roles, TimeProvider time, IOptions<ProjectsOptions> options)
+{
+    public const string InvalidInputCode = "project/invalid-input";
+    public const string NotFoundCode = "project/not-found";
+
+    private int MaxMembers => options.Value.MaxMembers;
+
+    /// <summary>The caller's projects (archived included), or every project for a superadmin who asks for all.</summary>
+    public async Task<IReadOnlyList<ProjectResponse>> ListAsync(string userId, bool all, CancellationToken cancellationToken)
+    {
+        var query = db.Set<Project>().AsNoTracking();
+        if (!all)
+        {
+            var mine = db.Set<ProjectMember>().Where(m => m.UserId == userId).Select(m => m.ProjectId);
+            query = query.Where(p => mine.Contains(p.Id));
+        }
+
+        var projects = await query.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id).ToListAsync(cancellationToken);
+        var ids = projects.Select(p => p.Id).ToList();
+        var members = (await db.Set<ProjectMember>().AsNoTracking().Where(m => ids.Contains(m.ProjectId)).ToListAsync(cancellationToken))
+            .ToLookup(m => m.ProjectId);
+        return [.. projects.Select(p => ProjectResponse.From(p, members[p.Id]))];
+    }
+
+    /// <summary>A project its member (or a superadmin) may see; anyone else gets MWAP's 404.</summary>
+    public async Task<ProjectResponse> GetAsync(string userId, string projectId, CancellationToken cancellationToken)
+    {
+        var userRoles = await roles.GetAsync(userId, cancellationToken);
+        var project = await db.Set<Project>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == projectId, cancellationToken);
+        if (project is null || (!userRoles.IsSuperAdmin && userRoles.RoleIn(projectId) is null))
+        {
+            throw NotMember();
+        }
+
+        return ProjectResponse.From(project, await MembersOfAsync(projectId, cancellationToken));
+    }
+
+    public async Task<ProjectResponse> CreateAsync(string userId, CreateProjectRequest request, CancellationToken cancellationToken)
+    {
+        var tenantId = request.TenantId!.ToLowerInvariant();
+        var typeId = request.ProjectTypeId!.ToLowerInvariant();
+        var integrationId = request.EffectiveIntegrationId!.ToLowerInvariant();
+        var name = request.Name!.Trim();
+        var (project, members) = await ConcurrencyRetry.RunAsync(db, async () =>
+        {
+            var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Id == tenantId, cancellationToken)
+                ?? throw new NotFoundException("project/tenant-not-found", "Tenant not found");
+            if (tenant.OwnerId != userId)
+            {
+                throw new ForbiddenException("Only tenant owners can create projects", "project/unauthorized");
+            }
+
+            if (tenant.Archived)
+            {
+                throw new ConflictException("project/tenant-archived", "An archived tenant cannot create projects");
+            }
+
+            var type = await db.Set<ProjectType>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == typeId, cancellationToken)
+                ?? throw new NotFoundException("project/project-type-not-found", "Project type not found");
+            if (!type.IsActive)
+            {
+                throw new BadRequestException("project/project-type-inactive", "Project type is not active");
+            }
+
+            if (!await db.Set<CloudIntegration>().AnyAsync(i => i.Id == integrationId && i.TenantId == tenantId, cancellationToken))
+            {
+                throw new NotFoundException("project/cloud-integration-not-found", "Cloud integration not found");
+            }
+
+            var config = ValidateConfig(type, request.Config);
+            var count = await db.Set<Project>().CountAsync(p => p.TenantId == tenantId, cancellationToken);
+            if (count >= tenant.Settings.MaxProjects)
+            {
+                throw new ConflictException("project/max-projects-reached", $"The tenant has reached its maximum of {tenant.Settings.MaxProjects} projects");
+            }
+
+            if (await db.Set<Project>().AnyAsync(p => p.TenantId == tenantId && p.Name == name, cancellationToken))
+            {
+                throw NameExists();
+            }
+
+            var now = time.GetUtcNow();
+            var project = new Project
+            {
+                Id = ObjectId.NewId(now),
+                TenantId = tenantId,
+                ProjectTypeId = typeId,
+                CloudIntegrationId = integrationId,
+                FolderPath = ProjectPaths.Normalize(request.FolderPath!),
+                Name = name,
+                Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim(),
+                Config = config,
+                Archived = request.Archived ?? false,
+                CreatedBy = userId,
+            };
+
+            // The creator is an OWNER exactly once, whatever the request listed for them.
+            var members = (request.Members ?? []).Where(m => m.UserId != userId)
+                .Prepend(new MemberInput(userId, ProjectRoles.Owner))
+                .Select(m => new ProjectMember
+                {
+                    TenantId = tenantId, ProjectId = project.Id, UserId = m.UserId, Role = m.Role, AddedAt = now.UtcDateTime, AddedBy = userId,
+                }).ToList();
+            if (members.Count > MaxMembers)
+            {
+                throw MaxMembersReached();
+            }
+
+            db.Add(project);
+            db.AddRange(members);
+            // Touching the tenant's version makes two concurrent creates serialise, so maxProjects cannot be overshot.
+            db.Entry(tenant).Property(t => t.Version).IsModified = true;
+            audit.Record("project.create", "project", project.Id, tenantId, new { name, projectTypeId = typeId, cloudIntegrationId = integrationId, members = members.Count });
+            await SaveAsync(cancellationToken);
+            return (project, members);
+        });
+        await roles.InvalidateAsync(members.Select(m => m.UserId), cancellationToken);
+        return ProjectResponse.From(project, members);
+    }
+
+    public async Task<ProjectResponse> UpdateAsync(string projectId, UpdateProjectRequest request, CancellationToken cancellationToken)
+    {
+        var project = await db.Set<Project>().FirstOrDefaultAsync(p => p.Id == projectId, cancellationToken) ?? throw NotFound();
+        if (request.Name is { } rawName && rawName.Trim() != project.Name)
+        {
+            var name = rawName.Trim();
+            if (await db.Set<Project>().AnyAsync(p => p.TenantId == project.TenantId && p.Name == name && p.Id != projectId, cancellationToken))
+            {
+                throw NameExists();
+            }
+
+            project.Name = name;
+        }
+
+        if (request.Description is not null)
+        {
+            project.Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim();
+        }
+
+        project.Archived = request.Archived ?? project.Archived;
+        if (request.Config is { ValueKind: JsonValueKind.Object })
+        {
+            var type = await db.Set<ProjectType>().AsNoTracking().FirstAsync(t => t.Id == project.ProjectTypeId, cancellationToken);
+            project.Config = ValidateConfig(type, request.Config);
+        }
+
+        db.Entry(project).Property(p => p.UpdatedAt).IsModified = true;
+        audit.Record("project.update", "project", project.Id, project.TenantId, new { name = request.Name, archived = request.Archived, configChanged = request.Config is not null });
+        await SaveAsync(cancellationToken);
+        return ProjectResponse.From(project, await MembersOfAsync(projectId, cancellationToken));
+    }
+
+    /// <summary>Deletes the project and what hangs off it (members; its file index rows arrive with the file index).</summary>
+    public async Task DeleteAsync(string projectId, CancellationToken cancellationToken)
+    {
+        var project = await db.Set<Project>().FirstOrDefaultAsync(p => p.Id == projectId, cancellationToken) ?? throw NotFound();
+        var memberIds = await db.Set<ProjectMember>().Where(m => m.ProjectId == projectId).Select(m => m.UserId).ToListAsync(cancellationToken);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await db.Set<ProjectMember>().Where(m => m.ProjectId == projectId).ExecuteDeleteAsync(cancellationToken);
+            db.Remove(project);
+            audit.Record("project.delete", "project", project.Id, project.TenantId, new { name = project.Name, members = memberIds.Count });
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await roles.InvalidateAsync(memberIds, cancellationToken);
+    }
+
+    internal async Task<List<ProjectMember>> MembersOfAsync(string projectId, CancellationToken cancellationToken) =>
+        await db.Set<ProjectMember>().AsNoTracking().Where(m => m.ProjectId == projectId).ToListAsync(cancellationToken);
+
+    private static string ValidateConfig(ProjectType type, JsonElement? config)
+    {
+        var value = config is { ValueKind: JsonValueKind.Object } c ? c : JsonDocument.Parse("{}").RootElement;
+        var errors = ConfigSchemas.Validate(type.ConfigSchema, value);
+        return errors.Count == 0 ? value.GetRawText() : throw new BadRequestException(InvalidInputCode, "Project config does not match its type's schema", errors);
+    }
+
+    private async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (UniqueViolation.IsOn(e, ProjectConfiguration.NameIndex, "projects", "name"))
+        {
+            throw NameExists();
+        }
+    }
+
+    internal static NotFoundException NotFound() => new(NotFoundCode, "Project not found");
+
+    internal static NotFoundException NotMember() => new(NotFoundCode, "Project not found or user not a member");
+
+    internal static BadRequestException MaxMembersReached() => new("project/max-members-reached", "Maximum number of members reached");
+
+    private static ConflictException NameExists() => new("project/name-exists", "A project with this name already exists in the tenant");
+}

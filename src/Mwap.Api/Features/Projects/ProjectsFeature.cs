@@ -1,0 +1,15 @@
+using Mwap.Api.Features.Members;
+
+namespace Mwap.Api.Features.Projects;
+
+internal static class ProjectsFeature
+{
+    /// <summary>Registers projects, members and their options.</summary>
+    public static IServiceCollection AddProjectsFeature(this IServiceCollection services)
+    {
+        services.AddOptions<ProjectsOptions>().BindConfiguration(ProjectsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<ProjectService>();
+        services.AddScoped<MemberService>();
+        return services;
+    }
+}

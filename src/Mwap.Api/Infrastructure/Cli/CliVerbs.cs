@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Mwap.Api.Features.CloudProviders;
 using Mwap.Api.Infrastructure.Persistence;
 using Mwap.Api.Infrastructure.Security;
 
@@ -11,7 +12,7 @@ namespace Mwap.Api.Infrastructure.Cli;
 /// </summary>
 internal sealed class CliVerbs
 {
-    private static readonly string[] Verbs = ["migrate", "dev-token", "superadmin", "help", "--help"];
+    private static readonly string[] Verbs = ["migrate", "dev-token", "superadmin", "providers", "keys", "help", "--help"];
     private readonly string[] _args;
 
     private CliVerbs(string[] args) => _args = args;
@@ -38,6 +39,8 @@ internal sealed class CliVerbs
                 "migrate" => await MigrateAsync(app),
                 "dev-token" => DevToken(app),
                 "superadmin" => await SuperAdminAsync(app),
+                "providers" when _args is [_, "seed"] => await SeedProvidersAsync(app),
+                "keys" when _args is [_, "rotate", ..] => await RotateKeysAsync(app),
                 _ => Usage(),
             };
         }
@@ -100,6 +103,48 @@ internal sealed class CliVerbs
         return 0;
     }
 
+    private static async Task<int> SeedProvidersAsync(WebApplication app)
+    {
+        await app.Services.MigrateDatabaseAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var options = scope.ServiceProvider.GetRequiredService<IOptions<CloudProvidersOptions>>().Value;
+        SeedCredentials? Credentials(string slug)
+        {
+            var configured = options.Seed.GetValueOrDefault(slug);
+            var prefix = StandardProviders.All.First(p => p.Slug == slug).EnvironmentPrefix;
+            return new SeedCredentials
+            {
+                ClientId = configured?.ClientId ?? Environment.GetEnvironmentVariable($"{prefix}_CLIENT_ID"),
+                ClientSecret = configured?.ClientSecret ?? Environment.GetEnvironmentVariable($"{prefix}_CLIENT_SECRET"),
+            };
+        }
+
+        try
+        {
+            var created = await scope.ServiceProvider.GetRequiredService<CloudProviderService>().SeedStandardAsync("cli", Credentials, CancellationToken.None);
+            await Console.Out.WriteLineAsync(created.Count == 0 ? "All standard providers already exist." : $"Created: {string.Join(", ", created)}");
+            return 0;
+        }
+        catch (InvalidOperationException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 1;
+        }
+    }
+
+    private async Task<int> RotateKeysAsync(WebApplication app)
+    {
+        var batch = int.TryParse(Option("--batch"), out var b) && b is > 0 and <= 10_000 ? b : 200;
+        await app.Services.MigrateDatabaseAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var rotation = scope.ServiceProvider.GetRequiredService<SecretRotation>();
+        var result = await rotation.RotateAsync(batch, p =>
+            Console.Out.WriteLine($"{p.Column}: {p.Done}/{p.Total} re-encrypted" + (p.Failed > 0 ? $", {p.Failed} undecryptable" : "")),
+            CancellationToken.None);
+        await Console.Out.WriteLineAsync($"Done: {result.Reencrypted} re-encrypted, {result.Failed} undecryptable (left unchanged, see the audit log).");
+        return result.Failed == 0 ? 0 : 1;
+    }
+
     private static int Usage()
     {
         Console.Out.WriteLine("""
@@ -109,6 +154,8 @@ internal sealed class CliVerbs
               dev-token --sub S [--email E] [--name N] [--hours H]
                                             print a development token (development mode only)
               superadmin add SUB            make SUB a superadmin
+              providers seed                create google-drive, dropbox and onedrive from configured client credentials
+              keys rotate [--batch N]       re-encrypt every stored secret under Encryption:ActiveKeyId (resumable)
             """);
         return 0;
     }

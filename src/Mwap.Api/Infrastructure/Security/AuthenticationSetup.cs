@@ -29,6 +29,7 @@ internal static class AuthenticationSetup
         builder.Services.AddSingleton<SecretProtector>();
         builder.Services.AddSingleton<ISecretProtector>(sp => sp.GetRequiredService<SecretProtector>());
         builder.Services.AddHostedService<SecretProtectorStartupCheck>();
+        builder.Services.AddScoped<SecretRotation>();
         // A token signed with a key we have not seen makes the handler refetch the issuer's JWKS. By default IdentityModel
         // refetches in the background, so the request that revealed the rotation would still fail; blocking makes it succeed.
         // The refetch is throttled (RefreshInterval below), so random kids cannot turn into a flood of JWKS requests.

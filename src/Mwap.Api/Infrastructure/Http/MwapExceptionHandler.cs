@@ -57,7 +57,9 @@ internal sealed partial class MwapExceptionHandler(ILogger<MwapExceptionHandler>
 
     /// <summary>Feature endpoints declare the code their validation failures carry (spec §3.4).</summary>
     internal static string InvalidInputCodeFor(HttpContext context) =>
-        context.GetEndpoint()?.Metadata.GetMetadata<InvalidInputCode>()?.Code ?? ErrorCodes.InvalidInput;
+        // The exception handler clears the endpoint before handlers run; the feature keeps the one that failed.
+        (context.GetEndpoint() ?? context.Features.Get<IExceptionHandlerFeature>()?.Endpoint)
+            ?.Metadata.GetMetadata<InvalidInputCode>()?.Code ?? ErrorCodes.InvalidInput;
 
     private static (string Message, IReadOnlyDictionary<string, string>? Details) DescribeBadRequest(BadHttpRequestException bad)
     {

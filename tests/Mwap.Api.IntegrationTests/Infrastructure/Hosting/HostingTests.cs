@@ -68,7 +68,11 @@ public sealed class DevModeTests(DevModeApiFactory factory) : IClassFixture<DevM
         Assert.Contains("Production", stderr, StringComparison.Ordinal);
     }
 
-    internal static async Task<(int ExitCode, string Stdout, string Stderr)> RunVerbAsync(string environment, string dataDirectory, params string[] args)
+    internal static Task<(int ExitCode, string Stdout, string Stderr)> RunVerbAsync(string environment, string dataDirectory, params string[] args) =>
+        RunVerbAsync(environment, dataDirectory, new Dictionary<string, string>(), args);
+
+    internal static async Task<(int ExitCode, string Stdout, string Stderr)> RunVerbAsync(string environment, string dataDirectory,
+        IReadOnlyDictionary<string, string> extraEnvironment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -86,6 +90,11 @@ public sealed class DevModeTests(DevModeApiFactory factory) : IClassFixture<DevM
         start.Environment["DOTNET_ENVIRONMENT"] = environment;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         start.Environment["Database__DataDirectory"] = dataDirectory;
+        foreach (var (key, value) in extraEnvironment)
+        {
+            start.Environment[key] = value;
+        }
+
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

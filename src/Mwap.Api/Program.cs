@@ -1,6 +1,7 @@
 using Mwap.Api.Features.AuditLog;
 using Mwap.Api.Features.CloudProviders;
 using Mwap.Api.Features.Integrations;
+using Mwap.Api.Features.Integrations.OAuth;
 using Mwap.Api.Features.Members;
 using Mwap.Api.Features.Projects;
 using Mwap.Api.Features.ProjectTypes;
@@ -28,7 +29,7 @@ builder.Services.AddAuditLogFeature();
 builder.Services.AddTenantsFeature();
 builder.Services.AddProjectTypesFeature();
 builder.Services.AddCloudProvidersFeature();
-builder.Services.AddIntegrationsFeature();
+builder.Services.AddIntegrationsFeature(builder.Configuration);
 builder.Services.AddProjectsFeature();
 
 var app = builder.Build();
@@ -45,6 +46,9 @@ var api = app.MapGroup("/api/v1");
 api.MapUsersEndpoints();
 api.MapTenantsEndpoints();
 api.MapIntegrationsEndpoints();
+api.MapIntegrationOperationsEndpoints();
+api.MapOAuthEndpoints(app);
+api.MapOAuthSecurityEndpoints();
 api.MapProjectTypesEndpoints();
 api.MapCloudProvidersEndpoints();
 api.MapProjectsEndpoints();

@@ -21,6 +21,15 @@ internal sealed class CloudIntegration : IHasTimestamps, IVersioned, ITenantOwne
     public DateTime? ConnectedAt { get; set; }
     public IntegrationAccount Account { get; set; } = new();
     public IntegrationHealth Health { get; set; } = new();
+    public IntegrationUsage Usage { get; set; } = new();
+
+    /// <summary>When the tokens were last refreshed (or obtained); idle connections are refreshed before disuse kills them.</summary>
+    public DateTime? LastRefreshedAt { get; set; }
+
+    /// <summary>Refresh lease: only the holder refreshes, across requests, jobs and instances (taken by a conditional update).</summary>
+    public DateTime? RefreshLeaseUntil { get; set; }
+
+    public string? RefreshLeaseOwner { get; set; }
 
     /// <summary>Free JSON object the tenant owner may set (labels, notes).</summary>
     public string? Metadata { get; set; }
@@ -49,6 +58,14 @@ internal sealed class IntegrationAccount
     public string? Email { get; set; }
     public string? Name { get; set; }
     public string? ProviderUserId { get; set; }
+}
+
+internal sealed class IntegrationUsage
+{
+    public long TotalRequests { get; set; }
+    public DateTime? LastRequest { get; set; }
+    public long? QuotaUsed { get; set; }
+    public long? QuotaLimit { get; set; }
 }
 
 internal sealed class IntegrationHealth

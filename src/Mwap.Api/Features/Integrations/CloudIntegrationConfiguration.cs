@@ -28,6 +28,8 @@ internal sealed class CloudIntegrationConfiguration : IEntityTypeConfiguration<C
             a.Property(x => x.Name).HasMaxLength(256);
             a.Property(x => x.ProviderUserId).HasMaxLength(256);
         });
+        builder.Property(i => i.RefreshLeaseOwner).HasMaxLength(100);
+        builder.ComplexProperty(i => i.Usage);
         builder.ComplexProperty(i => i.Health, h =>
         {
             h.Property(x => x.Status).HasMaxLength(20);

@@ -1,7 +1,27 @@
+using Mwap.Api.Features.Integrations.Health;
+using Mwap.Api.Features.Integrations.OAuth;
+using Mwap.Api.Features.Integrations.Providers;
+using Mwap.Api.Features.Integrations.Tokens;
+
 namespace Mwap.Api.Features.Integrations;
 
 internal static class IntegrationsFeature
 {
-    /// <summary>Registers the integration service.</summary>
-    public static IServiceCollection AddIntegrationsFeature(this IServiceCollection services) => services.AddScoped<IntegrationService>();
+    /// <summary>Integrations, the OAuth connect flow, the provider clients and the token/health jobs.</summary>
+    public static IServiceCollection AddIntegrationsFeature(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<OAuthOptions>().BindConfiguration(OAuthOptions.SectionName);
+        services.AddOptions<IntegrationJobsOptions>().BindConfiguration(IntegrationJobsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddCloudStorageClients(configuration);
+        services.AddSingleton<OAuthKeys>();
+        services.AddSingleton<OAuthPages>();
+        services.AddScoped<IntegrationService>();
+        services.AddScoped<IntegrationOperations>();
+        services.AddScoped<TokenService>();
+        services.AddScoped<IntegrationHealthService>();
+        services.AddScoped<OAuthService>();
+        services.AddScoped<TokenRefreshJob>();
+        services.AddScoped<IntegrationHealthJob>();
+        return services;
+    }
 }

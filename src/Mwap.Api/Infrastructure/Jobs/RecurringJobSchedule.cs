@@ -1,6 +1,8 @@
 using Hangfire;
 using Microsoft.Extensions.Options;
 using Mwap.Api.Features.AuditLog;
+using Mwap.Api.Features.Integrations.Health;
+using Mwap.Api.Features.Integrations.Tokens;
 
 namespace Mwap.Api.Infrastructure.Jobs;
 
@@ -8,13 +10,17 @@ namespace Mwap.Api.Infrastructure.Jobs;
 /// Every recurring schedule, in one list. Registered when a job-running instance starts; AddOrUpdate is
 /// idempotent, and Hangfire runs each occurrence once across instances.
 /// </summary>
-internal sealed class RecurringJobSchedule(IRecurringJobManager recurring, IOptions<JobsOptions> options) : IHostedService
+internal sealed class RecurringJobSchedule(IRecurringJobManager recurring, IOptions<JobsOptions> options, IOptions<IntegrationJobsOptions> integrations) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var utc = new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc };
         recurring.AddOrUpdate<AuditLogRetentionJob>(AuditLogRetentionJob.RecurringJobId,
             job => job.RunAsync(CancellationToken.None), options.Value.AuditLogRetentionCron, utc);
+        recurring.AddOrUpdate<TokenRefreshJob>(TokenRefreshJob.RecurringJobId,
+            job => job.RunAsync(CancellationToken.None), integrations.Value.RefreshCron, utc);
+        recurring.AddOrUpdate<IntegrationHealthJob>(IntegrationHealthJob.RecurringJobId,
+            job => job.RunAsync(CancellationToken.None), integrations.Value.HealthCheckCron, utc);
         return Task.CompletedTask;
     }
 

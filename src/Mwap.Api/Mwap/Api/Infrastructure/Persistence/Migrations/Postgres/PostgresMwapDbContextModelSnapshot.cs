@@ -237,6 +237,10 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(8000)")
                         .HasColumnName("encrypted_refresh_token");
 
+                    b.Property<DateTime?>("LastRefreshedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_refreshed_at");
+
                     b.Property<string>("Metadata")
                         .HasMaxLength(16000)
                         .HasColumnType("character varying(16000)")
@@ -247,6 +251,15 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)")
                         .HasColumnName("provider_id");
+
+                    b.Property<string>("RefreshLeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("refresh_lease_owner");
+
+                    b.Property<DateTime?>("RefreshLeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refresh_lease_until");
 
                     b.PrimitiveCollection<List<string>>("ScopesGranted")
                         .IsRequired()
@@ -322,6 +335,27 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Postgres
                                 .HasColumnName("health_status");
                         });
 
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Usage", "Mwap.Api.Features.Integrations.CloudIntegration.Usage#IntegrationUsage", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<DateTime?>("LastRequest")
+                                .HasColumnType("timestamp with time zone")
+                                .HasColumnName("usage_last_request");
+
+                            b1.Property<long?>("QuotaLimit")
+                                .HasColumnType("bigint")
+                                .HasColumnName("usage_quota_limit");
+
+                            b1.Property<long?>("QuotaUsed")
+                                .HasColumnType("bigint")
+                                .HasColumnName("usage_quota_used");
+
+                            b1.Property<long>("TotalRequests")
+                                .HasColumnType("bigint")
+                                .HasColumnName("usage_total_requests");
+                        });
+
                     b.HasKey("Id")
                         .HasName("pk_cloud_integrations");
 
@@ -336,6 +370,67 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_cloud_integrations_tenant_id_provider_id");
 
                     b.ToTable("cloud_integrations", (string)null);
+                });
+
+            modelBuilder.Entity("Mwap.Api.Features.Integrations.OAuth.OAuthFlow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EncryptedCodeVerifier")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("encrypted_code_verifier");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("IntegrationId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("integration_id");
+
+                    b.Property<string>("Nonce")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("nonce");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_oauth_flows");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_oauth_flows_expires_at");
+
+                    b.HasIndex("IntegrationId")
+                        .HasDatabaseName("ix_oauth_flows_integration_id");
+
+                    b.HasIndex("TenantId", "Nonce")
+                        .IsUnique()
+                        .HasDatabaseName("ix_oauth_flows_tenant_id_nonce");
+
+                    b.ToTable("oauth_flows", (string)null);
                 });
 
             modelBuilder.Entity("Mwap.Api.Features.ProjectTypes.ProjectType", b =>
@@ -686,6 +781,16 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_cloud_integrations_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Mwap.Api.Features.Integrations.OAuth.OAuthFlow", b =>
+                {
+                    b.HasOne("Mwap.Api.Features.Integrations.CloudIntegration", null)
+                        .WithMany()
+                        .HasForeignKey("IntegrationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_oauth_flows_cloud_integrations_integration_id");
                 });
 
             modelBuilder.Entity("Mwap.Api.Features.Projects.Project", b =>

@@ -232,6 +232,10 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("encrypted_refresh_token");
 
+                    b.Property<DateTime?>("LastRefreshedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_refreshed_at");
+
                     b.Property<string>("Metadata")
                         .HasMaxLength(16000)
                         .HasColumnType("TEXT")
@@ -242,6 +246,15 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(24)
                         .HasColumnType("TEXT")
                         .HasColumnName("provider_id");
+
+                    b.Property<string>("RefreshLeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refresh_lease_owner");
+
+                    b.Property<DateTime?>("RefreshLeaseUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refresh_lease_until");
 
                     b.PrimitiveCollection<string>("ScopesGranted")
                         .IsRequired()
@@ -317,6 +330,27 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Sqlite
                                 .HasColumnName("health_status");
                         });
 
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Usage", "Mwap.Api.Features.Integrations.CloudIntegration.Usage#IntegrationUsage", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<DateTime?>("LastRequest")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("usage_last_request");
+
+                            b1.Property<long?>("QuotaLimit")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("usage_quota_limit");
+
+                            b1.Property<long?>("QuotaUsed")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("usage_quota_used");
+
+                            b1.Property<long>("TotalRequests")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("usage_total_requests");
+                        });
+
                     b.HasKey("Id")
                         .HasName("pk_cloud_integrations");
 
@@ -331,6 +365,67 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_cloud_integrations_tenant_id_provider_id");
 
                     b.ToTable("cloud_integrations", (string)null);
+                });
+
+            modelBuilder.Entity("Mwap.Api.Features.Integrations.OAuth.OAuthFlow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EncryptedCodeVerifier")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("encrypted_code_verifier");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("IntegrationId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("integration_id");
+
+                    b.Property<string>("Nonce")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("nonce");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_oauth_flows");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_oauth_flows_expires_at");
+
+                    b.HasIndex("IntegrationId")
+                        .HasDatabaseName("ix_oauth_flows_integration_id");
+
+                    b.HasIndex("TenantId", "Nonce")
+                        .IsUnique()
+                        .HasDatabaseName("ix_oauth_flows_tenant_id_nonce");
+
+                    b.ToTable("oauth_flows", (string)null);
                 });
 
             modelBuilder.Entity("Mwap.Api.Features.ProjectTypes.ProjectType", b =>
@@ -681,6 +776,16 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_cloud_integrations_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Mwap.Api.Features.Integrations.OAuth.OAuthFlow", b =>
+                {
+                    b.HasOne("Mwap.Api.Features.Integrations.CloudIntegration", null)
+                        .WithMany()
+                        .HasForeignKey("IntegrationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_oauth_flows_cloud_integrations_integration_id");
                 });
 
             modelBuilder.Entity("Mwap.Api.Features.Projects.Project", b =>

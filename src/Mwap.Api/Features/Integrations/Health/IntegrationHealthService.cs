@@ -1,0 +1,88 @@
+using Microsoft.EntityFrameworkCore;
+using Mwap.Api.Features.Integrations.Providers;
+using Mwap.Api.Features.Integrations.Tokens;
+using Mwap.Api.Infrastructure.Persistence;
+
+namespace Mwap.Api.Features.Integrations.Health;
+
+/// <summary>MWAP's health answer (spec §6.8.7) plus the stored health the guide defines.</summary>
+internal sealed record HealthResult(string Status, DateTime LastChecked, string Message, IntegrationHealthResponse Health);
+
+/// <summary>
+/// Calls the account endpoint and records the outcome in <c>health</c>: one failure degrades, three in a row make the
+/// integration unhealthy. It writes no token itself (a refresh, when needed, goes through <see cref="TokenService"/>).
+/// </summary>
+internal sealed class IntegrationHealthService(MwapDbContext db, TokenService tokens, TimeProvider time)
+{
+    public const int UnhealthyAfter = 3;
+
+    public async Task<HealthResult> CheckAsync(string integrationId, CancellationToken cancellationToken)
+    {
+        var integration = await db.Set<CloudIntegration>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == integrationId, cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        if (integration is null)
+        {
+            return new HealthResult("error", now, "Cloud provider integration not found", new IntegrationHealthResponse("unknown", null, 0, null));
+        }
+
+        if (integration.EncryptedAccessToken is null)
+        {
+            return await RecordAsync(integrationId, "unauthorized", "No access token available", success: false, cancellationToken);
+        }
+
+        if (integration.Status == IntegrationStatus.Expired)
+        {
+            return await RecordAsync(integrationId, "expired", "The connection needs to be re-authorised", success: false, cancellationToken);
+        }
+
+        try
+        {
+            await tokens.WithAccessTokenAsync(integrationId, (config, client, token) => client.GetAccountAsync(config, token, cancellationToken), cancellationToken);
+            return await RecordAsync(integrationId, "healthy", "Token is valid and working", success: true, cancellationToken);
+        }
+        catch (ProviderException e)
+        {
+            var (status, message) = e.Kind switch
+            {
+                ProviderErrorKind.InvalidGrant or ProviderErrorKind.InvalidClient => ("expired", "The connection needs to be re-authorised"),
+                ProviderErrorKind.Unauthorized => ("unauthorized", "Token is invalid or revoked"),
+                ProviderErrorKind.Forbidden => ("expired", "Token has expired or insufficient permissions"),
+                ProviderErrorKind.RateLimited => ("error", "Provider rate limit exceeded; retry later"),
+                _ => ("error", "Token validation failed"),
+            };
+            return await RecordAsync(integrationId, status, message, success: false, cancellationToken);
+        }
+    }
+
+    private Task<HealthResult> RecordAsync(string integrationId, string status, string message, bool success, CancellationToken cancellationToken) =>
+        ConcurrencyRetry.RunAsync(db, () => RecordOnceAsync(integrationId, status, message, success, cancellationToken));
+
+    private async Task<HealthResult> RecordOnceAsync(string integrationId, string status, string message, bool success, CancellationToken cancellationToken)
+    {
+        var integration = await db.Set<CloudIntegration>().FirstAsync(i => i.Id == integrationId, cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var health = integration.Health;
+        health.LastCheck = now;
+        if (success)
+        {
+            health.Status = "healthy";
+            health.ErrorCount = 0;
+            health.LastError = null;
+            if (integration.Status == IntegrationStatus.Error)
+            {
+                integration.Status = IntegrationStatus.Active;
+            }
+        }
+        else
+        {
+            health.ErrorCount++;
+            health.Status = health.ErrorCount >= UnhealthyAfter || status is "expired" or "unauthorized" ? "unhealthy" : "degraded";
+            health.LastError = message;
+        }
+
+        // Only health columns (and an error status) change; a concurrent token refresh wins the version and we retry.
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return new HealthResult(status, now, message, new IntegrationHealthResponse(health.Status, health.LastCheck, health.ErrorCount, health.LastError));
+    }
+}

@@ -1,0 +1,211 @@
+using System.Security.Cryptography;
+using System.Text;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using Mwap.Api.Features.AuditLog;
+using Mwap.Api.Features.CloudProviders;
+using Mwap.Api.Features.Integrations.Health;
+using Mwap.Api.Features.Integrations.Providers;
+using Mwap.Api.Features.Integrations.Tokens;
+using Mwap.Api.Infrastructure.Http;
+using Mwap.Api.Infrastructure.Persistence;
+using Mwap.Api.Infrastructure.Security;
+
+namespace Mwap.Api.Features.Integrations.OAuth;
+
+internal sealed record InitiateResponse(string AuthorizationUrl, InitiateProvider Provider, string RedirectUri, string State);
+
+internal sealed record InitiateProvider(string Name, string DisplayName, string Slug);
+
+/// <summary>The backend-driven OAuth connect flow (spec §7), with every defect of §14 fixed.</summary>
+internal sealed partial class OAuthService(
+    MwapDbContext db,
+    ProviderRegistry providers,
+    TokenService tokens,
+    ISecretProtector secrets,
+    IRoleResolver roles,
+    IAuditLog audit,
+    OAuthKeys keys,
+    IOptions<OAuthOptions> options,
+    IBackgroundJobClient jobs,
+    TimeProvider time,
+    ILogger<OAuthService> logger)
+{
+    public const string SuccessPath = "/api/v1/oauth/success";
+    public const string ErrorPath = "/api/v1/oauth/error";
+
+    public async Task<InitiateResponse> InitiateAsync(string tenantId, string integrationId, string userId, string requestBaseUrl, CancellationToken cancellationToken)
+    {
+        var integration = await db.Set<CloudIntegration>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == integrationId && i.TenantId == tenantId, cancellationToken)
+            ?? throw new NotFoundException("cloud-integration/not-found", "Cloud provider integration not found");
+        var provider = await db.Set<CloudProvider>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == integration.ProviderId, cancellationToken)
+            ?? throw new NotFoundException("cloud-provider/not-found", "Cloud provider not found");
+
+        var now = time.GetUtcNow();
+        var nonce = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16));
+        var verifier = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(64));
+        var challenge = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+        var lifetime = TimeSpan.FromMinutes(Math.Clamp(options.Value.StateLifetimeMinutes, 1, 60));
+        var redirectUri = RedirectUri(requestBaseUrl);
+        var state = OAuthState.Create(new OAuthStatePayload(tenantId, integrationId, userId, now.ToUnixTimeMilliseconds(), nonce,
+            now.ToUnixTimeSeconds(), now.Add(lifetime).ToUnixTimeSeconds()), keys.StateKey);
+
+        // A new flow supersedes any unfinished one: its state stops working, so only the latest popup can complete.
+        await db.Set<OAuthFlow>().Where(f => f.IntegrationId == integrationId).ExecuteDeleteAsync(cancellationToken);
+        var flow = new OAuthFlow
+        {
+            Id = ObjectId.NewId(now),
+            TenantId = tenantId,
+            IntegrationId = integrationId,
+            UserId = userId,
+            Nonce = nonce,
+            ExpiresAt = now.Add(lifetime).UtcDateTime,
+            CreatedAt = now.UtcDateTime,
+        };
+        flow.EncryptedCodeVerifier = secrets.Protect(verifier, VerifierContext(flow.Id));
+        db.Add(flow);
+        audit.Record("oauth.flow.initiated", "cloud-integration", integrationId, tenantId, new { provider = provider.Slug, flowId = flow.Id });
+        await db.SaveChangesAsync(cancellationToken);
+
+        var url = providers.ClientFor(provider).BuildAuthorizationUrl(providers.Configure(provider), redirectUri, state, challenge);
+        return new InitiateResponse(url, new InitiateProvider(provider.Name, provider.DisplayName ?? provider.Name, provider.Slug), redirectUri, state);
+    }
+
+    /// <summary>Handles the provider's redirect; always answers with where to send the browser next.</summary>
+    public async Task<string> CallbackAsync(string? code, string? state, string? error, string requestBaseUrl, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(error))
+        {
+            return await FailAsync("PROVIDER_ERROR", "Authentication failed", null, new { providerError = Truncate(error) });
+        }
+
+        if (string.IsNullOrEmpty(code) || string.IsNullOrEmpty(state))
+        {
+            return await FailAsync("MISSING_PARAMETERS", "Invalid request parameters", null, null);
+        }
+
+        var (failure, payload) = OAuthState.Verify(state, keys.StateKey);
+        switch (failure)
+        {
+            case OAuthState.Failure.Malformed:
+                return await FailAsync("STATE_DECODE_ERROR", "Invalid request format", null, null);
+            case OAuthState.Failure.BadSignature:
+                return await FailAsync("INVALID_STATE_SIGNATURE", "An error occurred during authentication", null, null);
+            case OAuthState.Failure.BadStructure:
+                return await FailAsync("INVALID_STATE_STRUCTURE", "Invalid request parameters", null, null);
+        }
+
+        var p = payload!;
+        var now = time.GetUtcNow();
+        if (p.Exp < now.ToUnixTimeSeconds() || p.Timestamp > now.AddSeconds(5).ToUnixTimeMilliseconds())
+        {
+            return await FailAsync("STATE_EXPIRED", "Request has expired, please try again", p, null);
+        }
+
+        if (p.Nonce.Length < 16 || p.Nonce.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+        {
+            return await FailAsync("INVALID_NONCE", "Invalid security token", p, null);
+        }
+
+        // Single use: the flow row is claimed by deleting it; a replay (or a superseded state) finds nothing.
+        var flow = await db.Set<OAuthFlow>().AsNoTracking()
+            .FirstOrDefaultAsync(f => f.TenantId == p.TenantId && f.Nonce == p.Nonce, cancellationToken);
+        var claimed = flow is not null && flow.IntegrationId == p.IntegrationId && flow.UserId == p.UserId &&
+            await db.Set<OAuthFlow>().Where(f => f.Id == flow.Id).ExecuteDeleteAsync(cancellationToken) == 1;
+        if (!claimed)
+        {
+            return await FailAsync("INVALID_OR_REPLAYED_STATE", "Invalid security token", p, null, "oauth.callback.duplicate_attempt");
+        }
+
+        if (flow!.ExpiresAt < now.UtcDateTime)
+        {
+            return await FailAsync("STATE_EXPIRED", "Request has expired, please try again", p, null);
+        }
+
+        var integration = await db.Set<CloudIntegration>().FirstOrDefaultAsync(i => i.Id == p.IntegrationId, cancellationToken);
+        if (integration is null)
+        {
+            return await FailAsync("INTEGRATION_NOT_FOUND", "Integration not found", p, null);
+        }
+
+        var userRoles = await roles.GetAsync(p.UserId, cancellationToken);
+        if (integration.TenantId != p.TenantId || !(userRoles.IsSuperAdmin || userRoles.TenantId == p.TenantId))
+        {
+            // The user lost ownership since the flow started, or the state names another tenant's integration.
+            return await FailAsync("INTEGRATION_NOT_ACCESSIBLE", "Integration not accessible", p, null);
+        }
+
+        var provider = await db.Set<CloudProvider>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == integration.ProviderId, cancellationToken);
+        if (provider is null)
+        {
+            return await FailAsync("PROVIDER_UNAVAILABLE", "Service temporarily unavailable", p, null);
+        }
+
+        try
+        {
+            var verifier = secrets.Unprotect(flow.EncryptedCodeVerifier, VerifierContext(flow.Id));
+            var config = providers.Configure(provider);
+            var client = providers.ClientFor(provider);
+            var tokenSet = await client.ExchangeCodeAsync(config, code, RedirectUri(requestBaseUrl), verifier, cancellationToken);
+            var account = await client.GetAccountAsync(config, tokenSet.AccessToken, cancellationToken);
+
+            tokens.Store(integration, tokenSet);
+            integration.ConnectedAt = now.UtcDateTime;
+            integration.Account = new IntegrationAccount { Email = account.Email, Name = account.Name, ProviderUserId = account.ProviderUserId };
+            var scopesOk = client.HasRequiredScopes(tokenSet.Scopes);
+            integration.Health = new IntegrationHealth
+            {
+                Status = scopesOk ? "healthy" : "unhealthy",
+                LastCheck = now.UtcDateTime,
+                LastError = scopesOk ? null : "The account did not grant the storage scope; reconnect and allow access to files",
+            };
+            db.Entry(integration).Property(i => i.UpdatedAt).IsModified = true;
+            audit.Record("oauth.callback.success", "cloud-integration", integration.Id, integration.TenantId,
+                new { provider = provider.Slug, scopes = tokenSet.Scopes, account = account.Email, scopesOk });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is ProviderException or SecretUnavailableException or HttpRequestException)
+        {
+            LogExchangeFailed(logger, p.IntegrationId, e.GetType().Name, e.Message);
+            db.ChangeTracker.Clear();
+            return await FailAsync("INTERNAL_ERROR", "Unable to process request", p, new { reason = e is ProviderException pe ? pe.Kind.ToString() : "secret" });
+        }
+
+        jobs.Enqueue<IntegrationHealthService>(h => h.CheckAsync(integration.Id, CancellationToken.None));
+        return $"{SuccessPath}?tenantId={Uri.EscapeDataString(integration.TenantId)}&integrationId={Uri.EscapeDataString(integration.Id)}";
+    }
+
+    /// <summary>Clears an unfinished flow; tokens are untouched.</summary>
+    public async Task ResetAsync(string tenantId, string integrationId, CancellationToken cancellationToken)
+    {
+        if (!await db.Set<CloudIntegration>().AnyAsync(i => i.Id == integrationId && i.TenantId == tenantId, cancellationToken))
+        {
+            throw new NotFoundException("cloud-integration/not-found", "Cloud provider integration not found");
+        }
+
+        await db.Set<OAuthFlow>().Where(f => f.IntegrationId == integrationId).ExecuteDeleteAsync(cancellationToken);
+        audit.Record("oauth.flow.reset", "cloud-integration", integrationId, tenantId);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private string RedirectUri(string requestBaseUrl) =>
+        options.Value.RedirectUri is { Length: > 0 } configured ? configured : requestBaseUrl.TrimEnd('/') + "/api/v1/oauth/callback";
+
+    private static SecretContext VerifierContext(string flowId) => new(OAuthFlow.TableName, flowId, "code_verifier");
+
+    /// <summary>Records the refusal (changing nothing else) and sends the browser to the error page.</summary>
+    private async Task<string> FailAsync(string code, string message, OAuthStatePayload? state, object? details, string action = "oauth.callback.attempt.failed")
+    {
+        audit.Record(action, "cloud-integration", state?.IntegrationId, state?.TenantId,
+            new { code, userId = state?.UserId, details }, AuditOutcome.Failure);
+        await db.SaveChangesAsync(CancellationToken.None);
+        return $"{ErrorPath}?message={Uri.EscapeDataString(message)}&code={Uri.EscapeDataString(code)}";
+    }
+
+    private static string Truncate(string value) => value.Length <= 100 ? value : value[..100];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "OAuth code exchange for integration {IntegrationId} failed: {ErrorType} {Reason}")]
+    private static partial void LogExchangeFailed(ILogger logger, string integrationId, string errorType, string reason);
+}

@@ -1,0 +1,63 @@
+using Mwap.Api.Features.CloudProviders;
+
+namespace Mwap.Api.Features.Integrations.Providers;
+
+/// <summary>
+/// One implementation per provider kind (chosen by the provider's slug). Endpoints default to the real ones; the
+/// provider record's authorize/token URLs and <c>metadata.apiBaseUrl</c> / <c>metadata.contentBaseUrl</c> override them.
+/// Singletons: stateless apart from the HTTP client factory.
+/// </summary>
+internal interface ICloudStorageClient
+{
+    string Kind { get; }
+
+    string BuildAuthorizationUrl(ProviderConfig provider, string redirectUri, string state, string codeChallenge);
+
+    Task<TokenSet> ExchangeCodeAsync(ProviderConfig provider, string code, string redirectUri, string codeVerifier, CancellationToken cancellationToken);
+
+    Task<TokenSet> RefreshAsync(ProviderConfig provider, string refreshToken, CancellationToken cancellationToken);
+
+    /// <summary>Revokes the grant where the provider supports it; returns false when it has no revocation endpoint.</summary>
+    Task<bool> RevokeAsync(ProviderConfig provider, string accessToken, string? refreshToken, CancellationToken cancellationToken);
+
+    Task<ProviderAccount> GetAccountAsync(ProviderConfig provider, string accessToken, CancellationToken cancellationToken);
+
+    Task<FolderPage> ListFoldersAsync(ProviderConfig provider, string accessToken, FolderQuery query, CancellationToken cancellationToken);
+
+    /// <summary>True when the granted scopes let the server do its work (Google's granular consent can drop them).</summary>
+    bool HasRequiredScopes(IReadOnlyCollection<string> granted) => true;
+}
+
+/// <summary>A provider record with its decrypted client secret and resolved base URLs.</summary>
+internal sealed record ProviderConfig(CloudProvider Provider, string ClientSecret, string ApiBaseUrl, string? ContentBaseUrl, string? RevokeUrl);
+
+internal sealed record TokenSet(string AccessToken, string? RefreshToken, int ExpiresInSeconds, IReadOnlyList<string> Scopes);
+
+internal sealed record ProviderAccount(string? Email, string? Name, string? ProviderUserId);
+
+internal sealed record FolderQuery(string? FolderId, string? Path, string? Cursor);
+
+internal sealed record FolderEntry(string Id, string Name, string Path);
+
+internal sealed record FolderPage(IReadOnlyList<FolderEntry> Folders, string? NextCursor, bool SupportsPath, bool SupportsId);
+
+internal enum ProviderErrorKind
+{
+    /// <summary>The grant is gone (revoked, expired, unknown): the user must reconnect; never retried.</summary>
+    InvalidGrant,
+    InvalidClient,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    Unavailable,
+    BadResponse,
+    NotSupported,
+}
+
+/// <summary>A provider call that failed, classified so callers can react (reconnect, refresh, back off) without parsing bodies.</summary>
+internal sealed class ProviderException(ProviderErrorKind kind, int? status, string message, Exception? inner = null) : Exception(message, inner)
+{
+    public ProviderErrorKind Kind { get; } = kind;
+    public int? Status { get; } = status;
+}

@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Mwap.Api.Features.Integrations.Providers;
+
+/// <summary>The OAuth token endpoint calls and JSON API calls every provider client shares.</summary>
+internal static class OAuthHttp
+{
+    public const string ClientName = "cloud-providers";
+
+    public static async Task<TokenSet> PostTokenAsync(HttpClient http, string tokenUrl, IEnumerable<KeyValuePair<string, string>> form,
+        TokenSet? previous, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, tokenUrl) { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var response = await SendAsync(http, request, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw TokenError(response.StatusCode, body);
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            var root = json.RootElement;
+            var access = root.TryGetProperty("access_token", out var a) ? a.GetString() : null;
+            if (string.IsNullOrEmpty(access))
+            {
+                throw new ProviderException(ProviderErrorKind.BadResponse, (int)response.StatusCode, "Invalid token response from provider");
+            }
+
+            // Providers that do not rotate refresh tokens omit them on refresh: keep the one we have.
+            var refresh = root.TryGetProperty("refresh_token", out var r) && r.GetString() is { Length: > 0 } rt ? rt : previous?.RefreshToken;
+            var expires = root.TryGetProperty("expires_in", out var e) && e.ValueKind == JsonValueKind.Number ? e.GetInt32()
+                : root.TryGetProperty("expires_in", out var es) && int.TryParse(es.GetString(), out var parsed) ? parsed : 3600;
+            var scopes = root.TryGetProperty("scope", out var s) && s.GetString() is { Length: > 0 } scope
+                ? scope.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                : previous?.Scopes.ToArray() ?? [];
+            return new TokenSet(access, refresh, expires, scopes);
+        }
+        catch (JsonException e)
+        {
+            throw new ProviderException(ProviderErrorKind.BadResponse, (int)response.StatusCode, "Invalid token response from provider", e);
+        }
+    }
+
+    public static async Task<JsonDocument> SendJsonAsync(HttpClient http, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(http, request, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw ApiError(response.StatusCode, body);
+        }
+
+        try
+        {
+            return JsonDocument.Parse(string.IsNullOrWhiteSpace(body) ? "{}" : body);
+        }
+        catch (JsonException e)
+        {
+            throw new ProviderException(ProviderErrorKind.BadResponse, (int)response.StatusCode, "Provider returned malformed JSON", e);
+        }
+    }
+
+    public static HttpRequestMessage Bearer(HttpMethod method, string url, string accessToken, HttpContent? content = null)
+    {
+        var request = new HttpRequestMessage(method, url) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return request;
+    }
+
+    public static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await http.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ProviderException(ProviderErrorKind.Unavailable, null, "Provider unreachable", e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ProviderException(ProviderErrorKind.Unavailable, null, "Provider request timed out", e);
+        }
+        catch (Polly.Timeout.TimeoutRejectedException e)
+        {
+            throw new ProviderException(ProviderErrorKind.Unavailable, null, "Provider request timed out", e);
+        }
+    }
+
+    /// <summary>OAuth token endpoint errors: <c>invalid_grant</c> means the grant is gone for good.</summary>
+    public static ProviderException TokenError(HttpStatusCode status, string body)
+    {
+        var error = ReadString(body, "error") ?? "";
+        return error switch
+        {
+            "invalid_grant" => new ProviderException(ProviderErrorKind.InvalidGrant, (int)status, "Refresh token or code is invalid, expired or revoked"),
+            "invalid_client" or "unauthorized_client" => new ProviderException(ProviderErrorKind.InvalidClient, (int)status, "Client authentication failed"),
+            _ when (int)status == 429 => new ProviderException(ProviderErrorKind.RateLimited, 429, "Provider rate limit exceeded"),
+            _ when (int)status >= 500 => new ProviderException(ProviderErrorKind.Unavailable, (int)status, $"Token endpoint failed with status {(int)status}"),
+            _ => new ProviderException(ProviderErrorKind.BadResponse, (int)status, $"Token request failed ({(error.Length > 0 ? error : ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture))})"),
+        };
+    }
+
+    public static ProviderException ApiError(HttpStatusCode status, string body) => (int)status switch
+    {
+        401 => new ProviderException(ProviderErrorKind.Unauthorized, 401, "Access token rejected by provider"),
+        403 when body.Contains("ateLimitExceeded", StringComparison.Ordinal) => new ProviderException(ProviderErrorKind.RateLimited, 403, "Provider rate limit exceeded"),
+        403 => new ProviderException(ProviderErrorKind.Forbidden, 403, "Provider refused access"),
+        404 or 409 => new ProviderException(ProviderErrorKind.NotFound, (int)status, "Not found at provider"),
+        429 => new ProviderException(ProviderErrorKind.RateLimited, 429, "Provider rate limit exceeded"),
+        >= 500 => new ProviderException(ProviderErrorKind.Unavailable, (int)status, $"Provider failed with status {(int)status}"),
+        _ => new ProviderException(ProviderErrorKind.BadResponse, (int)status, $"Provider answered {(int)status}"),
+    };
+
+    private static string? ReadString(string body, string property)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String
+                ? v.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public static string Query(string url, IEnumerable<KeyValuePair<string, string>> parameters)
+    {
+        var query = string.Join('&', parameters.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
+        return url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query;
+    }
+}

@@ -28,7 +28,7 @@ public class MwapApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The host environment (default <c>Testing</c>).</summary>
     protected virtual string EnvironmentName => "Testing";
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         Issuer = await TestIssuer.StartAsync();
         Database = await TestDatabase.CreateAsync();

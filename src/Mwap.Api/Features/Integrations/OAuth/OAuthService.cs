@@ -149,12 +149,15 @@ internal sealed partial class OAuthService(
             var config = providers.Configure(provider);
             var client = providers.ClientFor(provider);
             var tokenSet = await client.ExchangeCodeAsync(config, code, RedirectUri(requestBaseUrl), verifier, cancellationToken);
-            var account = await client.GetAccountAsync(config, tokenSet.AccessToken, cancellationToken);
+            var scopesOk = client.HasRequiredScopes(tokenSet.Scopes);
+            // Without the storage scope the account call may be refused too; the connection is kept, marked unhealthy.
+            var account = scopesOk
+                ? await client.GetAccountAsync(config, tokenSet.AccessToken, cancellationToken)
+                : await TryGetAccountAsync(client, config, tokenSet.AccessToken, cancellationToken);
 
             tokens.Store(integration, tokenSet);
             integration.ConnectedAt = now.UtcDateTime;
             integration.Account = new IntegrationAccount { Email = account.Email, Name = account.Name, ProviderUserId = account.ProviderUserId };
-            var scopesOk = client.HasRequiredScopes(tokenSet.Scopes);
             integration.Health = new IntegrationHealth
             {
                 Status = scopesOk ? "healthy" : "unhealthy",
@@ -188,6 +191,18 @@ internal sealed partial class OAuthService(
         await db.Set<OAuthFlow>().Where(f => f.IntegrationId == integrationId).ExecuteDeleteAsync(cancellationToken);
         audit.Record("oauth.flow.reset", "cloud-integration", integrationId, tenantId);
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static async Task<ProviderAccount> TryGetAccountAsync(ICloudStorageClient client, ProviderConfig config, string accessToken, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.GetAccountAsync(config, accessToken, cancellationToken);
+        }
+        catch (ProviderException e) when (e.Kind is ProviderErrorKind.Forbidden or ProviderErrorKind.Unauthorized)
+        {
+            return new ProviderAccount(null, null, null);
+        }
     }
 
     private string RedirectUri(string requestBaseUrl) =>

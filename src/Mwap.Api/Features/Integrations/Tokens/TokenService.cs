@@ -19,7 +19,7 @@ internal sealed partial class TokenService(
     public const string RefreshTokenField = "refresh_token";
     private static readonly TimeSpan LeaseLength = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ExpirySlack = TimeSpan.FromSeconds(60);
-    private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..64];
+    private readonly string _owner = LeaseOwner();
 
     public static SecretContext AccessContext(string integrationId) => new(CloudIntegration.TableName, integrationId, AccessTokenField);
 
@@ -158,6 +158,13 @@ internal sealed partial class TokenService(
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.RefreshLeaseUntil, (DateTime?)null).SetProperty(i => i.RefreshLeaseOwner, (string?)null), CancellationToken.None);
             db.ChangeTracker.Clear();
         }
+    }
+
+    // Unique per service instance; the machine name only helps an operator read a stuck lease.
+    private static string LeaseOwner()
+    {
+        var owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+        return owner.Length <= 100 ? owner : owner[^100..];
     }
 
     private static void ReleaseLease(CloudIntegration integration)

@@ -54,8 +54,12 @@ internal sealed class MemberService(
 
             db.Add(new ProjectMember
             {
-                TenantId = project.TenantId, ProjectId = projectId, UserId = userId, Role = request.Role!,
-                AddedAt = time.GetUtcNow().UtcDateTime, AddedBy = actorId,
+                TenantId = project.TenantId,
+                ProjectId = projectId,
+                UserId = userId,
+                Role = request.Role!,
+                AddedAt = time.GetUtcNow().UtcDateTime,
+                AddedBy = actorId,
             });
             Touch(project);
             audit.Record("project.member.add", "project-member", userId, project.TenantId, new { projectId, userId, role = request.Role });

@@ -113,7 +113,12 @@ internal sealed class ProjectService(
                 .Prepend(new MemberInput(userId, ProjectRoles.Owner))
                 .Select(m => new ProjectMember
                 {
-                    TenantId = tenantId, ProjectId = project.Id, UserId = m.UserId, Role = m.Role, AddedAt = now.UtcDateTime, AddedBy = userId,
+                    TenantId = tenantId,
+                    ProjectId = project.Id,
+                    UserId = m.UserId,
+                    Role = m.Role,
+                    AddedAt = now.UtcDateTime,
+                    AddedBy = userId,
                 }).ToList();
             if (members.Count > MaxMembers)
             {

@@ -55,9 +55,13 @@ internal sealed partial class MwapExceptionHandler(ILogger<MwapExceptionHandler>
         }
     }
 
-    /// <summary>Feature endpoints declare the code their validation failures carry (spec §3.4).</summary>
+    /// <summary>
+    /// Feature endpoints declare the code their validation failures carry (spec §3.4). Inside the exception handler the
+    /// endpoint has been cleared from the context; the handler feature still holds it.
+    /// </summary>
     internal static string InvalidInputCodeFor(HttpContext context) =>
-        context.GetEndpoint()?.Metadata.GetMetadata<InvalidInputCode>()?.Code ?? ErrorCodes.InvalidInput;
+        (context.GetEndpoint() ?? context.Features.Get<IExceptionHandlerFeature>()?.Endpoint)?.Metadata.GetMetadata<InvalidInputCode>()?.Code
+        ?? ErrorCodes.InvalidInput;
 
     private static (string Message, IReadOnlyDictionary<string, string>? Details) DescribeBadRequest(BadHttpRequestException bad)
     {

@@ -102,7 +102,7 @@ internal sealed class AuditLogQueries(MwapDbContext db)
         try
         {
             var parts = Encoding.UTF8.GetString(Convert.FromBase64String(cursor)).Split('|');
-            if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ObjectId.IsValid(parts[1]))
+            if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTime.MaxValue.Ticks && ObjectId.IsValid(parts[1]))
             {
                 return (new DateTime(ticks, DateTimeKind.Utc), parts[1]);
             }

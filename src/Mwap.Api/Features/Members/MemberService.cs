@@ -18,6 +18,12 @@ internal sealed class MemberService(
     public async Task<IReadOnlyList<MemberResponse>> ListAsync(string projectId, CancellationToken cancellationToken)
     {
         var members = await db.Set<ProjectMember>().AsNoTracking().Where(m => m.ProjectId == projectId).ToListAsync(cancellationToken);
+        // Every project has an owner, so no members means no project (a superadmin passes the guard either way).
+        if (members.Count == 0 && !await db.Set<Project>().AnyAsync(p => p.Id == projectId, cancellationToken))
+        {
+            throw ProjectService.NotFound();
+        }
+
         return [.. members.OrderByDescending(m => ProjectRoles.Rank(m.Role)).ThenBy(m => m.AddedAt).Select(MemberResponse.From)];
     }
 

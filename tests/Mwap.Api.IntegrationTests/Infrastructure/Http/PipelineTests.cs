@@ -37,6 +37,14 @@ public sealed class PipelineApiFactory : MwapApiFactory
     }
 }
 
+/// <summary>
+/// Serilog's ILoggerFactory writes through the static <c>Log.Logger</c>, which every host replaces when it starts and
+/// silences when it stops; a class that asserts on captured logs must therefore run while no other host starts or stops.
+/// </summary>
+[CollectionDefinition(nameof(CapturedLogsCollection), DisableParallelization = true)]
+public sealed class CapturedLogsCollection;
+
+[Collection(nameof(CapturedLogsCollection))]
 public sealed class PipelineTests(PipelineApiFactory factory) : IClassFixture<PipelineApiFactory>
 {
     [Fact]

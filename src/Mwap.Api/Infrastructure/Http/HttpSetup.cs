@@ -48,8 +48,12 @@ internal static class HttpSetup
     /// <summary>The middleware, in order. Errors first so everything after them answers in the envelope.</summary>
     public static WebApplication UseMwapPipeline(this WebApplication app)
     {
-        app.UseSerilogRequestLogging(o => o.EnrichDiagnosticContext = (diagnostics, http) =>
-            diagnostics.Set("UserId", http.User.FindFirst("sub")?.Value ?? "anonymous"));
+        app.UseSerilogRequestLogging(o =>
+        {
+            // This host's own logger, not Serilog's static one: several hosts in one process (tests) must not share it.
+            o.Logger = app.Services.GetService<Serilog.ILogger>();
+            o.EnrichDiagnosticContext = (diagnostics, http) => diagnostics.Set("UserId", http.User.FindFirst("sub")?.Value ?? "anonymous");
+        });
         app.UseExceptionHandler();
         app.UseEnvelopeStatusCodePages();
         app.UseSecurityHeaders();

@@ -62,7 +62,9 @@ internal static class OAuthSecurityEndpoints
     internal sealed record OAuthMetrics(int TotalAttempts, int SuccessfulAttempts, int FailedAttempts, double SuccessRate, double FailureRate,
         string TimeWindow, DateTime StartTime, DateTime EndTime);
 
-    private static async Task<(OAuthMetrics Metrics, DateTime Timestamp, string TimeWindow)> MetricsAsync(MwapDbContext db, TimeProvider time, TimeSpan window, CancellationToken ct)
+    internal sealed record MetricsResponse(OAuthMetrics Metrics, DateTime Timestamp, string TimeWindow);
+
+    private static async Task<MetricsResponse> MetricsAsync(MwapDbContext db, TimeProvider time, TimeSpan window, CancellationToken ct)
     {
         var end = time.GetUtcNow().UtcDateTime;
         var start = end - window;
@@ -73,7 +75,8 @@ internal static class OAuthSecurityEndpoints
         var failed = counts.Where(c => c.Outcome != "success").Sum(c => c.Count);
         var total = ok + failed;
         var label = $"{(int)window.TotalSeconds}s";
-        return (new OAuthMetrics(total, ok, failed, total == 0 ? 0 : Math.Round((double)ok / total, 4), total == 0 ? 0 : Math.Round((double)failed / total, 4), label, start, end), end, label);
+        return new MetricsResponse(new OAuthMetrics(total, ok, failed, total == 0 ? 0 : Math.Round((double)ok / total, 4),
+            total == 0 ? 0 : Math.Round((double)failed / total, 4), label, start, end), end, label);
     }
 
     internal sealed record Pattern(string Type, string Severity, string Description, PatternEvidence Evidence, DateTime DetectedAt, string Source);

@@ -1,0 +1,188 @@
+using System.Text;
+
+namespace Mwap.FakeProviders.Drive;
+
+/// <summary>
+/// The in-memory folder tree of one fake account. Thread-safe; listings return snapshots in insertion order, which
+/// keeps offset-based page tokens stable while a test adds nothing in between.
+/// </summary>
+public sealed class FakeDrive
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, FakeDriveItem> _items = new(StringComparer.Ordinal);
+    private readonly List<FakeDriveItem> _ordered = [];
+    private readonly ItemIds _ids;
+    private readonly TimeProvider _time;
+    private long _version;
+
+    internal FakeDrive(FakeProvider provider, TimeProvider time)
+    {
+        _ids = new ItemIds(provider);
+        _time = time;
+        Root = Add(_ids.NextRoot(), "", null, FakeDriveItem.FolderMimeType, null, null);
+    }
+
+    public FakeDriveItem Root { get; }
+
+    /// <summary>Graph's drive id (also used in <c>parentReference.driveId</c>).</summary>
+    public string DriveId => _ids.DriveId;
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ordered.Count - 1;
+            }
+        }
+    }
+
+    public FakeDriveItem AddFolder(FakeDriveItem parent, string name) =>
+        Add(_ids.Next(), name, parent, FakeDriveItem.FolderMimeType, null, null);
+
+    /// <summary>Creates each missing folder of a "/A/B" path and returns the last one.</summary>
+    public FakeDriveItem AddFolder(string path)
+    {
+        var folder = Root;
+        foreach (var name in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            folder = Children(folder).FirstOrDefault(c => c.IsFolder && NameEquals(c.Name, name)) ?? AddFolder(folder, name);
+        }
+
+        return folder;
+    }
+
+    /// <summary>Adds a file; content defaults to a short text naming it, and Google-native types get none.</summary>
+    public FakeDriveItem AddFile(FakeDriveItem parent, string name, byte[]? content = null, string? mimeType = null,
+        DateTimeOffset? modifiedTime = null, string? sharedDriveId = null)
+    {
+        var type = mimeType ?? MimeTypes.ForName(name);
+        var bytes = type.StartsWith("application/vnd.google-apps.", StringComparison.Ordinal)
+            ? null
+            : content ?? Encoding.UTF8.GetBytes($"Fake content of {name}\n");
+        return Add(_ids.Next(), name, parent, type, bytes, modifiedTime, sharedDriveId);
+    }
+
+    /// <summary>Adds <paramref name="count"/> small files named "{prefix}-001.txt"…, enough to see paging.</summary>
+    public IReadOnlyList<FakeDriveItem> AddFiles(FakeDriveItem parent, int count, string prefix = "file") =>
+        [.. Enumerable.Range(1, count).Select(i => AddFile(parent, $"{prefix}-{i:000}.txt"))];
+
+    /// <summary>Moves an item to the trash: Drive lists it only for <c>trashed = true</c>; the others hide it.</summary>
+    public void Trash(FakeDriveItem item)
+    {
+        lock (_gate)
+        {
+            item.Trashed = true;
+            item.Version = ++_version;
+            item.ModifiedTime = _time.GetUtcNow();
+        }
+    }
+
+    public FakeDriveItem? Find(string id)
+    {
+        lock (_gate)
+        {
+            return _items.GetValueOrDefault(id);
+        }
+    }
+
+    /// <summary>Case-insensitive lookup of "/A/b.txt"; "" and "/" are the root.</summary>
+    public FakeDriveItem? FindByPath(string path)
+    {
+        var item = Root;
+        foreach (var name in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            item = Children(item).FirstOrDefault(c => NameEquals(c.Name, name));
+            if (item is null)
+            {
+                return null;
+            }
+        }
+
+        return item;
+    }
+
+    /// <summary>Direct children, trashed ones included (each provider decides whether to show them).</summary>
+    public IReadOnlyList<FakeDriveItem> Children(FakeDriveItem folder)
+    {
+        lock (_gate)
+        {
+            return [.. _ordered.Where(i => i.ParentId == folder.Id)];
+        }
+    }
+
+    /// <summary>Every item but the root, in insertion order.</summary>
+    public IReadOnlyList<FakeDriveItem> All()
+    {
+        lock (_gate)
+        {
+            return [.. _ordered.Where(i => !i.IsRoot)];
+        }
+    }
+
+    /// <summary>All items below a folder, parents before children.</summary>
+    public IReadOnlyList<FakeDriveItem> Descendants(FakeDriveItem folder)
+    {
+        var result = new List<FakeDriveItem>();
+        foreach (var child in Children(folder))
+        {
+            result.Add(child);
+            if (child.IsFolder)
+            {
+                result.AddRange(Descendants(child));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Display path such as "/Documents/Report.pdf"; the root is "".</summary>
+    public string PathOf(FakeDriveItem item)
+    {
+        var parts = new Stack<string>();
+        lock (_gate)
+        {
+            for (var current = item; current is { IsRoot: false }; current = _items.GetValueOrDefault(current.ParentId!))
+            {
+                parts.Push(current.Name);
+            }
+        }
+
+        return parts.Count == 0 ? "" : "/" + string.Join('/', parts);
+    }
+
+    /// <summary>Removes everything but the root.</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _ordered.RemoveAll(i => !i.IsRoot);
+            foreach (var id in _items.Keys.Where(k => k != Root.Id).ToList())
+            {
+                _items.Remove(id);
+            }
+        }
+    }
+
+    internal static bool NameEquals(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    private FakeDriveItem Add(string id, string name, FakeDriveItem? parent, string mimeType, byte[]? content,
+        DateTimeOffset? modifiedTime, string? sharedDriveId = null)
+    {
+        if (parent is { IsFolder: false })
+        {
+            throw new ArgumentException($"'{parent.Name}' is a file, not a folder.", nameof(parent));
+        }
+
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            var item = new FakeDriveItem(id, name, parent?.Id, mimeType, content, modifiedTime ?? now, modifiedTime ?? now,
+                ++_version, sharedDriveId);
+            _items[id] = item;
+            _ordered.Add(item);
+            return item;
+        }
+    }
+}

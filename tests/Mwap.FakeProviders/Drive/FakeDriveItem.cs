@@ -1,0 +1,59 @@
+namespace Mwap.FakeProviders.Drive;
+
+/// <summary>A folder or file in a fake account. Each provider renders it in its own wire shape.</summary>
+public sealed class FakeDriveItem
+{
+    public const string FolderMimeType = "application/vnd.google-apps.folder";
+
+    private readonly Lazy<ItemHashes>? _hashes;
+
+    internal FakeDriveItem(string id, string name, string? parentId, string mimeType, byte[]? content,
+        DateTimeOffset createdTime, DateTimeOffset modifiedTime, long version, string? sharedDriveId)
+    {
+        Id = id;
+        Name = name;
+        ParentId = parentId;
+        MimeType = mimeType;
+        Content = content;
+        CreatedTime = createdTime;
+        ModifiedTime = modifiedTime;
+        Version = version;
+        SharedDriveId = sharedDriveId;
+        _hashes = content is null ? null : new Lazy<ItemHashes>(() => new ItemHashes(content));
+    }
+
+    public string Id { get; }
+    public string Name { get; internal set; }
+
+    /// <summary>Null only for the root folder.</summary>
+    public string? ParentId { get; internal set; }
+
+    public string MimeType { get; }
+    public bool IsFolder => MimeType == FolderMimeType;
+    public bool IsRoot => ParentId is null;
+
+    /// <summary>The bytes a download returns; null for folders and for Google-native documents (which only export).</summary>
+    public byte[]? Content { get; }
+
+    public long? Size => Content?.LongLength;
+    public DateTimeOffset CreatedTime { get; }
+    public DateTimeOffset ModifiedTime { get; internal set; }
+    public long Version { get; internal set; }
+    public bool Trashed { get; internal set; }
+
+    /// <summary>Google only: items in a shared drive are hidden unless the client asks for all drives.</summary>
+    public string? SharedDriveId { get; }
+
+    public bool IsGoogleNative => !IsFolder && MimeType.StartsWith("application/vnd.google-apps.", StringComparison.Ordinal);
+
+    internal ItemHashes? Hashes => _hashes?.Value;
+}
+
+internal sealed class ItemHashes(byte[] content)
+{
+    public string Md5 { get; } = ContentHashes.Md5Hex(content);
+    public string Sha1 { get; } = ContentHashes.Sha1Hex(content);
+    public string Sha256 { get; } = ContentHashes.Sha256Hex(content);
+    public string DropboxContentHash { get; } = ContentHashes.DropboxContentHash(content);
+    public string QuickXor { get; } = ContentHashes.QuickXorBase64(content);
+}

@@ -1,0 +1,113 @@
+using Mwap.FakeProviders.Drive;
+using Mwap.FakeProviders.Faults;
+using Mwap.FakeProviders.OAuth;
+using Mwap.FakeProviders.Tokens;
+
+namespace Mwap.FakeProviders;
+
+/// <summary>
+/// The control surface of one fake provider: the registered client, the signed-in account, its files, counters and
+/// fault injection. Every member is safe to call from a test while requests are in flight.
+/// </summary>
+public sealed partial class FakeProviderState
+{
+    private readonly HashSet<string> _redirectUris = new(StringComparer.Ordinal);
+
+    internal FakeProviderState(FakeProvider provider, OAuthProfile profile, FakeAccount account, string clientId,
+        string clientSecret, TimeProvider time)
+    {
+        Provider = provider;
+        Profile = profile;
+        Account = account;
+        ClientId = clientId;
+        ClientSecret = clientSecret;
+        Time = time;
+        Tokens = new TokenStore(time);
+        Files = new FakeDrive(provider, time);
+        RefreshTokenLifetime = profile.DefaultRefreshTokenLifetime;
+    }
+
+    public FakeProvider Provider { get; }
+
+    /// <summary>The registered OAuth client (Dropbox calls these app key and app secret).</summary>
+    public string ClientId { get; set; }
+
+    public string ClientSecret { get; set; }
+
+    /// <summary>The user who signs in and consents.</summary>
+    public FakeAccount Account { get; set; }
+
+    /// <summary>The account's folder tree.</summary>
+    public FakeDrive Files { get; }
+
+    /// <summary>
+    /// Lifetime of new access tokens; null keeps the provider's own (Google 3599 s, Dropbox 14400 s,
+    /// Microsoft a random 60–90 minutes).
+    /// </summary>
+    public TimeSpan? AccessTokenLifetime { get; set; }
+
+    /// <summary>
+    /// Lifetime of each new refresh token; null means it never expires. Microsoft defaults to 90 days; set 7 days on
+    /// Google to imitate an app left in "Testing" publishing status.
+    /// </summary>
+    public TimeSpan? RefreshTokenLifetime { get; set; }
+
+    /// <summary>Caps every page below what the client asked for, so tests see paging with a handful of items.</summary>
+    public int? MaxPageSize { get; set; }
+
+    /// <summary>Returns an empty first page and half-size odd pages, all with more to come.</summary>
+    public bool ShortPages { get; set; }
+
+    /// <summary>Delay added before every request to this provider.</summary>
+    public TimeSpan Latency { get; set; }
+
+    /// <summary>Refuse authorize requests without <c>state</c>. Real providers allow it; a client omitting it has a CSRF hole.</summary>
+    public bool RequireState { get; set; } = true;
+
+    /// <summary>Exact redirect URIs registered for the client; when none are, any absolute http(s) URI is accepted.</summary>
+    public IReadOnlyCollection<string> RedirectUris
+    {
+        get
+        {
+            lock (_redirectUris)
+            {
+                return [.. _redirectUris];
+            }
+        }
+    }
+
+    internal OAuthProfile Profile { get; }
+    internal TokenStore Tokens { get; }
+    internal FaultQueue Faults { get; } = new();
+    internal TimeProvider Time { get; }
+
+    public void RegisterRedirectUri(string redirectUri)
+    {
+        lock (_redirectUris)
+        {
+            _redirectUris.Add(redirectUri);
+        }
+    }
+
+    internal bool AcceptsRedirectUri(string? redirectUri)
+    {
+        if (string.IsNullOrEmpty(redirectUri))
+        {
+            return false;
+        }
+
+        lock (_redirectUris)
+        {
+            if (_redirectUris.Count > 0)
+            {
+                return _redirectUris.Contains(redirectUri);
+            }
+        }
+
+        return Uri.TryCreate(redirectUri, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+    }
+
+    internal int PageSize(int requested) => MaxPageSize is { } max ? Math.Min(requested, max) : requested;
+
+    internal TimeSpan NewAccessTokenLifetime() => AccessTokenLifetime ?? Profile.NewAccessTokenLifetime();
+}

@@ -154,6 +154,22 @@ public sealed class GoogleOAuthTests : IAsyncLifetime
         Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RefreshToken101_SilentlyKillsTheOldest()
+    {
+        var oldest = _server.Google.IssueTokens([DriveScope]).RefreshToken!;
+        for (var i = 0; i < 100; i++)
+        {
+            _server.Google.IssueTokens([DriveScope]);
+        }
+
+        var (status, body, _) = await RefreshAsync(oldest);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_grant", Str(body, "error"));
+        Assert.Equal(100, _server.Google.IssuedTokens.Count(t => t is { Kind: Tokens.FakeTokenKind.RefreshToken, IsActive: true }));
+    }
+
     private Task<Dictionary<string, string>> AuthorizeAsync(string? challenge = null, string? prompt = "consent") =>
         _client.AuthorizeAsync(_server.GoogleAuthorizeUrl, new()
         {

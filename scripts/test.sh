@@ -19,6 +19,9 @@ dotnet build Mwap.slnx --no-restore
 step "unit tests (including: the model has no changes that a migration does not cover)"
 dotnet test --project tests/Mwap.Api.Tests --no-build
 
+step "fake provider self-checks (Google Drive, Dropbox, Microsoft Graph fakes over real HTTP)"
+dotnet test --project tests/Mwap.FakeProviders.Tests --no-build
+
 step "integration tests on SQLite"
 MWAP_TEST_DATABASE=sqlite dotnet test --project tests/Mwap.Api.IntegrationTests --no-build
 

@@ -94,5 +94,8 @@ public sealed class FakeProviderServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Completes when the host stops (Ctrl+C or SIGTERM in the standalone program).</summary>
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }

@@ -13,15 +13,7 @@ internal static class Program
         var url = UrlFromArgs(args) ?? $"http://127.0.0.1:{port}";
         await using var server = await FakeProviderServer.StartAsync(new FakeProviderOptions { Url = url, SeedSampleFiles = true, LogRequests = true });
         Console.WriteLine(StartupBanner.For(server));
-
-        var stopped = new TaskCompletionSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            stopped.TrySetResult();
-        };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stopped.TrySetResult();
-        await stopped.Task;
+        await server.WaitForShutdownAsync();
     }
 
     private static string? UrlFromArgs(string[] args)

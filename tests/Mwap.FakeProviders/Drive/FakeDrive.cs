@@ -11,6 +11,9 @@ public sealed class FakeDrive
     private readonly Lock _gate = new();
     private readonly Dictionary<string, FakeDriveItem> _items = new(StringComparer.Ordinal);
     private readonly List<FakeDriveItem> _ordered = [];
+
+    // Benchmarks list big trees; an index keeps a folder listing proportional to the folder, not the drive.
+    private readonly Dictionary<string, List<FakeDriveItem>> _children = new(StringComparer.Ordinal);
     private readonly ItemIds _ids;
     private readonly TimeProvider _time;
     private long _version;
@@ -108,7 +111,7 @@ public sealed class FakeDrive
     {
         lock (_gate)
         {
-            return [.. _ordered.Where(i => i.ParentId == folder.Id)];
+            return _children.TryGetValue(folder.Id, out var children) ? [.. children] : [];
         }
     }
 
@@ -158,6 +161,7 @@ public sealed class FakeDrive
         lock (_gate)
         {
             _ordered.RemoveAll(i => !i.IsRoot);
+            _children.Clear();
             foreach (var id in _items.Keys.Where(k => k != Root.Id).ToList())
             {
                 _items.Remove(id);
@@ -182,6 +186,16 @@ public sealed class FakeDrive
                 ++_version, sharedDriveId);
             _items[id] = item;
             _ordered.Add(item);
+            if (parent is not null)
+            {
+                if (!_children.TryGetValue(parent.Id, out var siblings))
+                {
+                    _children[parent.Id] = siblings = [];
+                }
+
+                siblings.Add(item);
+            }
+
             return item;
         }
     }

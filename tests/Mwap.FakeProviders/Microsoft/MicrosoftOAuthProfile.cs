@@ -59,7 +59,8 @@ internal sealed class MicrosoftOAuthProfile : OAuthProfile
             TokenFailure.VerifierMissing or TokenFailure.VerifierMismatch => (400, "invalid_grant", 501481, "The Code_Verifier does not match the code_challenge supplied in the authorization request."),
             TokenFailure.RefreshRevoked => (400, "invalid_grant", 50173, "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password."),
             TokenFailure.RefreshExpired => (400, "invalid_grant", 700082, "The refresh token has expired due to inactivity. The token was inactive for 90.00:00:00."),
-            TokenFailure.RefreshMalformed or TokenFailure.RefreshUnknown => (400, "invalid_grant", 9002313, "Invalid request. Request is malformed or invalid."),
+            TokenFailure.RefreshMalformed => (400, "invalid_grant", 9002313, "Invalid request. Request is malformed or invalid."),
+            TokenFailure.RefreshUnknown => (400, "invalid_grant", 70000, "The provided value for the input parameter 'refresh_token' or 'assertion' is not valid."),
             _ => (400, "invalid_grant", 70000, "The provided value for the 'code' parameter is not valid."),
         };
         var now = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);

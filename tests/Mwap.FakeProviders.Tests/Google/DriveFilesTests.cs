@@ -1,0 +1,120 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using static Mwap.FakeProviders.Tests.JsonAssert;
+
+namespace Mwap.FakeProviders.Tests.Google;
+
+public sealed class DriveFilesTests : IAsyncLifetime
+{
+    private readonly OAuthClient _client = new();
+    private FakeProviderServer _server = null!;
+    private string _token = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        _server = await FakeProviderServer.StartAsync();
+        _token = _server.Google.IssueTokens(["https://www.googleapis.com/auth/drive.readonly"]).AccessToken;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task List_InParents_PagesThroughEveryChildWithNextPageToken()
+    {
+        var folder = _server.Google.Files.AddFolder("/Reports");
+        _server.Google.Files.AddFiles(folder, 7);
+        _server.Google.Files.Trash(_server.Google.Files.AddFile(folder, "old.txt"));
+        _server.Google.ShortPages = true;
+
+        var names = new List<string>();
+        var pages = 0;
+        string? pageToken = null;
+        do
+        {
+            var q = Uri.EscapeDataString($"'{folder.Id}' in parents and trashed = false");
+            var url = $"{_server.GoogleApiBaseUrl}/drive/v3/files?q={q}&pageSize=3&fields=nextPageToken,files(id,name,size,parents)"
+                + (pageToken is null ? "" : "&pageToken=" + pageToken);
+            var (status, body, _) = await _client.GetJsonAsync(url, _token);
+            Assert.Equal(HttpStatusCode.OK, status);
+            names.AddRange(body!["files"]!.AsArray().Select(f => Str(f, "name")));
+            Assert.All(body["files"]!.AsArray(), f => Assert.Equal(folder.Id, f!["parents"]![0]!.GetValue<string>()));
+            pageToken = body["nextPageToken"]?.GetValue<string>();
+            pages++;
+        }
+        while (pageToken is not null);
+
+        Assert.Equal(Enumerable.Range(1, 7).Select(i => $"file-{i:000}.txt"), names);
+        Assert.True(pages > 3, "short pages (including an empty first one) must not end the listing");
+    }
+
+    [Fact]
+    public async Task List_WithFieldsWithoutNextPageToken_OmitsIt_AndSizeIsAString()
+    {
+        _server.Google.Files.AddFiles(_server.Google.Files.Root, 3);
+
+        var (_, body, _) = await _client.GetJsonAsync(
+            $"{_server.GoogleApiBaseUrl}/drive/v3/files?q='root' in parents&pageSize=2&fields=files(id,name,size,sha256Checksum)", _token);
+
+        Assert.Equal(["files"], Keys(body!.AsObject()));
+        var file = body["files"]![0]!;
+        Assert.Equal(System.Text.Json.JsonValueKind.String, file["size"]!.GetValueKind());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("Fake content of file-001.txt\n"))), Str(file, "sha256Checksum"));
+    }
+
+    [Fact]
+    public async Task List_WithoutFields_ReturnsKindIdNameMimeTypeOnly()
+    {
+        _server.Google.Files.AddFolder("/Only");
+
+        var (_, body, _) = await _client.GetJsonAsync($"{_server.GoogleApiBaseUrl}/drive/v3/files", _token);
+
+        Assert.Equal("drive#fileList", Str(body, "kind"));
+        Assert.Equal(["id", "kind", "mimeType", "name"], Keys(body!["files"]![0]!.AsObject()));
+        Assert.Equal("application/vnd.google-apps.folder", Str(body["files"]![0], "mimeType"));
+    }
+
+    [Fact]
+    public async Task SharedDriveItems_AreHiddenUnlessBothAllDrivesFlagsAreSent()
+    {
+        _server.Google.Files.AddFile(_server.Google.Files.Root, "team.txt", sharedDriveId: "0AteamDrive");
+        var url = $"{_server.GoogleApiBaseUrl}/drive/v3/files?q=name = 'team.txt'";
+
+        var (_, hidden, _) = await _client.GetJsonAsync(url, _token);
+        var (_, shown, _) = await _client.GetJsonAsync(url + "&supportsAllDrives=true&includeItemsFromAllDrives=true", _token);
+
+        Assert.Empty(hidden!["files"]!.AsArray());
+        Assert.Single(shown!["files"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Download_BinaryReturnsBytes_NativeDocIs403FileNotDownloadable()
+    {
+        var files = _server.Google.Files;
+        var binary = files.AddFile(files.Root, "a.bin", [1, 2, 3]);
+        var doc = files.AddFile(files.Root, "Plan", mimeType: "application/vnd.google-apps.document");
+
+        using var bytes = await _client.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"{_server.GoogleApiBaseUrl}/drive/v3/files/{binary.Id}?alt=media")
+        {
+            Headers = { Authorization = new("Bearer", _token) },
+        });
+        var (status, body, _) = await _client.GetJsonAsync($"{_server.GoogleApiBaseUrl}/drive/v3/files/{doc.Id}?alt=media", _token);
+
+        Assert.Equal(new byte[] { 1, 2, 3 }, await bytes.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal("fileNotDownloadable", Str(body!["error"]!["errors"]![0], "reason"));
+    }
+
+    [Fact]
+    public async Task BadQuery_Is400Invalid()
+    {
+        var (status, body, _) = await _client.GetJsonAsync($"{_server.GoogleApiBaseUrl}/drive/v3/files?q=parents has 'x'", _token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("q", Str(body!["error"]!["errors"]![0], "location"));
+    }
+}

@@ -43,7 +43,14 @@ public sealed class ConnectFlowApiFactory : MwapApiFactory
         string[] scopes, object metadata) =>
         (await admin.PostJsonAsync("/api/v1/cloud-providers", new
         {
-            name, slug, scopes, authUrl, tokenUrl, clientId = state.ClientId, clientSecret = state.ClientSecret, metadata,
+            name,
+            slug,
+            scopes,
+            authUrl,
+            tokenUrl,
+            clientId = state.ClientId,
+            clientSecret = state.ClientSecret,
+            metadata,
         }).ReadDataAsync(HttpStatusCode.Created)).GetProperty("_id").GetString()!;
 
     internal ISecretProtector Secrets => Services.GetRequiredService<ISecretProtector>();

@@ -174,8 +174,14 @@ public sealed class OAuthStateAttackTests(ConnectFlowApiFactory factory) : IClas
         {
             db.Add(new OAuthFlow
             {
-                Id = flowId, TenantId = connection.TenantId, IntegrationId = connection.IntegrationId, UserId = userId, Nonce = nonce,
-                EncryptedCodeVerifier = verifier, ExpiresAt = now.AddMinutes(10).UtcDateTime, CreatedAt = now.UtcDateTime,
+                Id = flowId,
+                TenantId = connection.TenantId,
+                IntegrationId = connection.IntegrationId,
+                UserId = userId,
+                Nonce = nonce,
+                EncryptedCodeVerifier = verifier,
+                ExpiresAt = now.AddMinutes(10).UtcDateTime,
+                CreatedAt = now.UtcDateTime,
             });
             return await db.SaveChangesAsync();
         });

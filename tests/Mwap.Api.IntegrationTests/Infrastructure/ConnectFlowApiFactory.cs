@@ -10,12 +10,15 @@ namespace Mwap.Api.IntegrationTests.Infrastructure;
 /// The server plus the fake Google, Dropbox and Microsoft endpoints (real HTTP on 127.0.0.1). The three standard
 /// providers are registered with the fake's URLs, exactly as an operator would point them at a sovereign cloud.
 /// </summary>
-public sealed class ConnectFlowApiFactory : MwapApiFactory
+public class ConnectFlowApiFactory : MwapApiFactory
 {
     public const string RedirectUri = "http://localhost/api/v1/oauth/callback";
     public const string FrontendOrigin = "https://app.example.com";
 
     public FakeProviderServer Fake { get; private set; } = null!;
+
+    /// <summary>Set for a second instance: share the first one's fake (and, via <see cref="MwapApiFactory.SharedDatabase"/>, its database).</summary>
+    protected FakeProviderServer? SharedFake { get; init; }
     public Dictionary<FakeProvider, string> ProviderIds { get; } = [];
 
     protected override IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>
@@ -28,8 +31,13 @@ public sealed class ConnectFlowApiFactory : MwapApiFactory
 
     public override async ValueTask InitializeAsync()
     {
-        Fake = await FakeProviderServer.StartAsync();
+        Fake = SharedFake ?? await FakeProviderServer.StartAsync();
         await base.InitializeAsync();
+        if (SharedFake is not null)
+        {
+            return; // the first instance registered the providers
+        }
+
         var admin = await CreateSuperAdminClientAsync(TestUsers.NewSubject("admin"));
         ProviderIds[FakeProvider.Google] = await RegisterAsync(admin, "google-drive", "Google Drive", Fake.GoogleAuthorizeUrl, Fake.GoogleTokenUrl, Fake.Google,
             ["https://www.googleapis.com/auth/drive.readonly", "openid", "email"], new { apiBaseUrl = Fake.GoogleApiBaseUrl });
@@ -58,7 +66,12 @@ public sealed class ConnectFlowApiFactory : MwapApiFactory
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await Fake.DisposeAsync();
+        if (SharedFake is null)
+        {
+            await Fake.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
     }
 }
 

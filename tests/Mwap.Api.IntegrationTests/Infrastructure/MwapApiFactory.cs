@@ -28,10 +28,13 @@ public class MwapApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The host environment (default <c>Testing</c>).</summary>
     protected virtual string EnvironmentName => "Testing";
 
+    /// <summary>When set, the host uses this database (another host's) instead of creating its own, and leaves it alone on dispose.</summary>
+    protected TestDatabase? SharedDatabase { get; init; }
+
     public virtual async ValueTask InitializeAsync()
     {
         Issuer = await TestIssuer.StartAsync();
-        Database = await TestDatabase.CreateAsync();
+        Database = SharedDatabase ?? await TestDatabase.CreateAsync();
         _ = Server; // start the host now: migrations run here, not inside the first test
     }
 
@@ -106,7 +109,11 @@ public class MwapApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         await base.DisposeAsync();
         await Issuer.DisposeAsync();
-        await Database.DisposeAsync();
+        if (SharedDatabase is null)
+        {
+            await Database.DisposeAsync();
+        }
+
         GC.SuppressFinalize(this);
     }
 }

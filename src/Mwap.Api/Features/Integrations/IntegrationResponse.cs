@@ -21,6 +21,7 @@ internal sealed record IntegrationResponse(
     DateTime? ConnectedAt,
     IntegrationUserInfo UserInfo,
     IntegrationHealthResponse Health,
+    IntegrationUsageResponse Usage,
     JsonElement? Metadata,
     DateTime CreatedAt,
     DateTime UpdatedAt,
@@ -35,6 +36,7 @@ internal sealed record IntegrationResponse(
         i.TokenExpiresAt, i.ScopesGranted, i.ConnectedAt,
         new IntegrationUserInfo(i.Account.Email, i.Account.Name, i.Account.ProviderUserId),
         new IntegrationHealthResponse(i.Health.Status, i.Health.LastCheck, i.Health.ErrorCount, i.Health.LastError),
+        new IntegrationUsageResponse(i.Usage.TotalRequests, i.Usage.LastRequest, i.Usage.QuotaUsed, i.Usage.QuotaLimit),
         i.Metadata is null ? null : JsonDocument.Parse(i.Metadata).RootElement.Clone(),
         i.CreatedAt, i.UpdatedAt, i.CreatedBy);
 }
@@ -42,5 +44,7 @@ internal sealed record IntegrationResponse(
 internal sealed record IntegrationProviderSummary(string Name, string Slug, string Type);
 
 internal sealed record IntegrationUserInfo(string? Email, string? Name, string? ProviderId);
+
+internal sealed record IntegrationUsageResponse(long TotalRequests, DateTime? LastRequest, long? QuotaUsed, long? QuotaLimit);
 
 internal sealed record IntegrationHealthResponse(string Status, DateTime? LastCheck, int ErrorCount, string? LastError);

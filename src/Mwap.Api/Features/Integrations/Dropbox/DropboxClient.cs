@@ -57,6 +57,4 @@ internal sealed class DropboxClient(IHttpClientFactory httpFactory) : CloudStora
         return new FolderPage(folders, hasMore ? Str(root, "cursor") : null, SupportsPath: true, SupportsId: false);
     }
 
-    private static string? Str(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Mwap.Api.Features.Integrations.Providers;
 
 namespace Mwap.Api.Features.Integrations.GoogleDrive;
@@ -67,6 +66,4 @@ internal sealed class GoogleDriveClient(IHttpClientFactory httpFactory) : CloudS
         return new FolderPage(folders, Str(json.RootElement, "nextPageToken"), SupportsPath: false, SupportsId: true);
     }
 
-    private static string? Str(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

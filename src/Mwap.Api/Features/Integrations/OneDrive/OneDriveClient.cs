@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Mwap.Api.Features.Integrations.Providers;
 
 namespace Mwap.Api.Features.Integrations.OneDrive;
@@ -72,6 +71,4 @@ internal sealed class OneDriveClient(IHttpClientFactory httpFactory) : CloudStor
         return new FolderPage(folders, Str(root, "@odata.nextLink"), SupportsPath: true, SupportsId: true);
     }
 
-    private static string? Str(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

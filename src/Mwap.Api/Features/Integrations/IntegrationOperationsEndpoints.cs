@@ -24,6 +24,7 @@ internal static class IntegrationOperationsEndpoints
 
             group.MapPost("/test", async (string tenantId, string integrationId, IntegrationOperations ops, CancellationToken ct) =>
                     TypedResults.Ok(await ops.TestAsync(ObjectId.Normalize(tenantId), ObjectId.Normalize(integrationId), ct)))
+                .WithRouteLimit("test", 10, 60, "Too many connection tests. Please try again later.", "integrationId")
                 .WithName("TestIntegration" + suffix);
 
             group.MapGet("/health", async (string tenantId, string integrationId, IntegrationOperations ops, IntegrationHealthService health, CancellationToken ct) =>
@@ -47,6 +48,7 @@ internal static class IntegrationOperationsEndpoints
                         string.IsNullOrWhiteSpace(cursor) ? null : cursor.Trim());
                     return TypedResults.Ok(await ops.ListFoldersAsync(ObjectId.Normalize(tenantId), ObjectId.Normalize(integrationId), query, ct));
                 })
+                .WithRouteLimit("folders", 60, 60, "Too many folder browsing requests. Please try again later.", "tenantId", "integrationId")
                 .WithName("BrowseIntegrationFolders" + suffix);
         }
 

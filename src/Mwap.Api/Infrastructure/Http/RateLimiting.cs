@@ -20,52 +20,79 @@ internal sealed class RateLimitingOptions
 }
 
 /// <summary>
-/// Fixed-window limiter keyed by user. Unlike ASP.NET's partitioned limiter it can tell the caller how much of
+/// Fixed-window limiter keyed by user (each key's window opens with its first request). Unlike ASP.NET's partitioned limiter it can tell the caller how much of
 /// the window is left, which MWAP clients read from <c>X-RateLimit-*</c> on every response.
 /// State is per instance (in memory); several instances each enforce the limit.
 /// </summary>
 internal sealed class UserRateLimiter(TimeProvider time, IOptions<RateLimitingOptions> options)
 {
     private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
-    private long _lastSweep;
+    private long _nextSweepTicks;
 
-    public (bool Allowed, int Limit, int Remaining, DateTimeOffset Reset) Acquire(string key)
+    /// <summary>The global per-user limit (<c>RateLimiting:*</c>).</summary>
+    public (bool Allowed, int Limit, int Remaining, DateTimeOffset Reset) Acquire(string key) =>
+        Acquire(key, options.Value.PermitLimit, TimeSpan.FromSeconds(options.Value.WindowSeconds));
+
+    /// <summary>A limit of its own for <paramref name="key"/> (e.g. MWAP's 10 connection tests per minute per integration).</summary>
+    public (bool Allowed, int Limit, int Remaining, DateTimeOffset Reset) Acquire(string key, int limit, TimeSpan length)
     {
-        var o = options.Value;
+        // Each key's window starts at its first request, so a burst is never split across two windows.
         var now = time.GetUtcNow();
-        var windowTicks = TimeSpan.FromSeconds(o.WindowSeconds).Ticks;
-        var windowStart = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % windowTicks), TimeSpan.Zero);
-        Sweep(windowStart);
+        Sweep(now);
         var window = _windows.AddOrUpdate(key,
-            _ => new Window(windowStart, 1),
-            (_, w) => w.Start == windowStart ? w with { Count = w.Count + 1 } : new Window(windowStart, 1));
-        var reset = windowStart.AddSeconds(o.WindowSeconds);
-        return (window.Count <= o.PermitLimit, o.PermitLimit, Math.Max(0, o.PermitLimit - window.Count), reset);
+            _ => new Window(now + length, 1),
+            (_, w) => now < w.End ? w with { Count = w.Count + 1 } : new Window(now + length, 1));
+        return (window.Count <= limit, limit, Math.Max(0, limit - window.Count), window.End);
     }
 
-    // Drop finished windows now and then so the dictionary holds only the current window's callers.
-    private void Sweep(DateTimeOffset currentStart)
+    // Now and then drop finished windows so the dictionary holds only callers of current windows.
+    private void Sweep(DateTimeOffset now)
     {
-        var last = Interlocked.Read(ref _lastSweep);
-        if (currentStart.UtcTicks == last || Interlocked.CompareExchange(ref _lastSweep, currentStart.UtcTicks, last) != last)
+        var next = Interlocked.Read(ref _nextSweepTicks);
+        if (now.UtcTicks < next || Interlocked.CompareExchange(ref _nextSweepTicks, now.UtcTicks + TimeSpan.TicksPerMinute, next) != next)
         {
             return;
         }
 
         foreach (var (key, window) in _windows)
         {
-            if (window.Start < currentStart)
+            if (window.End <= now)
             {
                 _windows.TryRemove(new KeyValuePair<string, Window>(key, window));
             }
         }
     }
 
-    private sealed record Window(DateTimeOffset Start, int Count);
+    private sealed record Window(DateTimeOffset End, int Count);
 }
 
 internal static class RateLimitingMiddleware
 {
+    /// <summary>
+    /// An extra limit on one endpoint, keyed by a route value (MWAP: connection tests 10/min per integration, folder
+    /// browsing 60/min per tenant and integration). Answers 429 in the envelope with <c>Retry-After</c>.
+    /// </summary>
+    public static TBuilder WithRouteLimit<TBuilder>(this TBuilder builder, string name, int limit, int windowSeconds, string message, params string[] routeValues)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var key = name + ":" + string.Join(':', routeValues.Select(v => (http.Request.RouteValues[v] as string)?.ToLowerInvariant()));
+            var (allowed, max, remaining, reset) = http.RequestServices.GetRequiredService<UserRateLimiter>().Acquire(key, limit, TimeSpan.FromSeconds(windowSeconds));
+            var seconds = Math.Max(1, (int)Math.Ceiling((reset - http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()).TotalSeconds));
+            http.Response.Headers["RateLimit-Policy"] = $"{max};w={windowSeconds}";
+            http.Response.Headers["RateLimit-Limit"] = max.ToString(CultureInfo.InvariantCulture);
+            http.Response.Headers["RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
+            http.Response.Headers["RateLimit-Reset"] = seconds.ToString(CultureInfo.InvariantCulture);
+            if (!allowed)
+            {
+                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                return Results.Json(ErrorResponseWriter.Create(http, ErrorCodes.RateLimitExceeded, message), MwapJson.Options, statusCode: StatusCodes.Status429TooManyRequests);
+            }
+
+            return await next(context);
+        });
+
     public static IApplicationBuilder UseUserRateLimiting(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         if (HttpMethods.IsOptions(context.Request.Method))

@@ -126,6 +126,21 @@ public sealed class ProviderBehaviourTests(ConnectFlowApiFactory factory) : ICla
     }
 
     [Fact]
+    public async Task ConnectionTest_IsLimitedToTenPerMinutePerIntegration()
+    {
+        var connection = await ConnectedAsync(FakeProvider.Dropbox);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await connection.Owner.PostAsync(connection.IntegrationUrl + "/test", null)).StatusCode);
+        }
+
+        var limited = await connection.Owner.PostAsync(connection.IntegrationUrl + "/test", null);
+        await limited.AssertErrorAsync(HttpStatusCode.TooManyRequests, "rate-limit/exceeded");
+        Assert.True(limited.Headers.Contains("Retry-After"));
+        Assert.Equal("10;w=60", limited.Headers.GetValues("RateLimit-Policy").Single());
+    }
+
+    [Fact]
     public async Task SecurityMonitoring_IsSuperAdminOnly_AndCountsFromTheAuditLog()
     {
         await ConnectedAsync(FakeProvider.Dropbox);

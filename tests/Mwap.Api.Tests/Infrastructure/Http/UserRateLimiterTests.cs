@@ -18,9 +18,11 @@ public sealed class UserRateLimiterTests
         Assert.Equal([2, 1, 0], Enumerable.Range(0, 3).Select(_ => limiter.Acquire("u:a").Remaining));
         var refused = limiter.Acquire("u:a");
         Assert.False(refused.Allowed);
-        Assert.Equal(new DateTimeOffset(2026, 1, 1, 12, 1, 0, TimeSpan.Zero), refused.Reset);
+        Assert.Equal(new DateTimeOffset(2026, 1, 1, 12, 1, 10, TimeSpan.Zero), refused.Reset);
 
-        _time.Advance(TimeSpan.FromSeconds(50));
+        _time.Advance(TimeSpan.FromSeconds(59));
+        Assert.False(limiter.Acquire("u:a").Allowed);
+        _time.Advance(TimeSpan.FromSeconds(1));
         Assert.True(limiter.Acquire("u:a").Allowed);
     }
 

@@ -12,6 +12,14 @@ internal sealed record CreateIntegrationRequest : IRequestBody, IValidatableObje
 
     public JsonElement? Metadata { get; init; }
 
+    /// <summary>Accepted for MWAP clients, which send it, but ignored: an integration becomes active only through the OAuth flow.</summary>
+    [RegularExpression("^(active|pending|inactive|expired|revoked|error)$", ErrorMessage = "Unknown status")]
+    public string? Status { get; init; }
+
+    /// <summary>Accepted for MWAP clients but ignored: granted scopes come from the provider's token response.</summary>
+    [MaxLength(100)]
+    public List<string>? ScopesGranted { get; init; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (ProviderId is not null && !ObjectId.IsValid(ProviderId))

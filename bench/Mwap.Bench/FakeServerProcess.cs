@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using Mwap.FakeProviders;
+
+namespace Mwap.Bench;
+
+/// <summary>
+/// The fake providers in a child process (this program with <c>--fake-server</c>), so that the benchmark's memory
+/// figures are the server's and the job's alone: the fake keeps every token it ever issued. A line protocol on
+/// stdin/stdout mints tokens and reads the Dropbox refresh counter.
+/// </summary>
+internal sealed class FakeServerProcess : IAsyncDisposable
+{
+    public const string ChildFlag = "--fake-server";
+
+    private readonly Process _process;
+
+    private FakeServerProcess(Process process, FakeEndpoints endpoints)
+    {
+        _process = process;
+        Endpoints = endpoints;
+    }
+
+    public FakeEndpoints Endpoints { get; }
+
+    public static async Task<FakeServerProcess> StartAsync()
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        {
+            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location); // started as `dotnet Mwap.Bench.dll`
+        }
+
+        start.ArgumentList.Add(ChildFlag);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the fake provider process");
+        var ready = await process.StandardOutput.ReadLineAsync()
+            ?? throw new InvalidOperationException("The fake provider process exited before it was ready");
+        return new FakeServerProcess(process, JsonSerializer.Deserialize<FakeEndpoints>(ready)!);
+    }
+
+    /// <summary>Dropbox tokens as a completed authorization would mint them (access token, refresh token).</summary>
+    public async Task<List<(string Access, string Refresh)>> IssueDropboxTokensAsync(int count)
+    {
+        var tokens = new List<(string, string)>(count);
+        var answer = await AskAsync($"issue {count}");
+        while (answer != "end")
+        {
+            var parts = answer.Split('\t');
+            tokens.Add((parts[0], parts[1]));
+            answer = await ReadAsync();
+        }
+
+        return tokens;
+    }
+
+    /// <summary>Token-endpoint requests with grant_type=refresh_token the fake Dropbox has seen.</summary>
+    public async Task<int> DropboxRefreshRequestsAsync() => int.Parse(await AskAsync("refreshes"), CultureInfo.InvariantCulture);
+
+    /// <summary>The child's peak resident set, in bytes.</summary>
+    public async Task<long> PeakWorkingSetAsync() => long.Parse(await AskAsync("peak"), CultureInfo.InvariantCulture);
+
+    private async Task<string> AskAsync(string command)
+    {
+        await _process.StandardInput.WriteLineAsync(command);
+        await _process.StandardInput.FlushAsync();
+        return await ReadAsync();
+    }
+
+    private async Task<string> ReadAsync() =>
+        await _process.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("The fake provider process exited");
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _process.StandardInput.WriteLineAsync("quit");
+            await _process.StandardInput.FlushAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+
+    /// <summary>The child: serves the fakes until stdin closes or says <c>quit</c>.</summary>
+    public static async Task<int> RunChildAsync()
+    {
+        await using var server = await FakeProviderServer.StartAsync();
+        var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
+        var input = new StreamReader(Console.OpenStandardInput());
+        var dropbox = server.Dropbox;
+        await output.WriteLineAsync(JsonSerializer.Serialize(new FakeEndpoints(
+            server.DropboxAuthorizeUrl, server.DropboxTokenUrl, server.DropboxApiBaseUrl, server.DropboxContentBaseUrl, dropbox.ClientId, dropbox.ClientSecret)));
+        await output.FlushAsync();
+        while (await input.ReadLineAsync() is { } line && line != "quit")
+        {
+            var command = line.Split(' ');
+            switch (command[0])
+            {
+                case "issue":
+                    for (var i = int.Parse(command[1], CultureInfo.InvariantCulture); i > 0; i--)
+                    {
+                        var tokens = dropbox.IssueTokens();
+                        await output.WriteLineAsync($"{tokens.AccessToken}\t{tokens.RefreshToken}");
+                    }
+
+                    await output.WriteLineAsync("end");
+                    break;
+                case "refreshes":
+                    await output.WriteLineAsync(dropbox.RefreshRequests.ToString(CultureInfo.InvariantCulture));
+                    break;
+                case "peak":
+                    using (var self = Process.GetCurrentProcess())
+                    {
+                        await output.WriteLineAsync(self.PeakWorkingSet64.ToString(CultureInfo.InvariantCulture));
+                    }
+
+                    break;
+                default:
+                    await output.WriteLineAsync("error unknown command " + command[0]);
+                    break;
+            }
+
+            await output.FlushAsync();
+        }
+
+        return 0;
+    }
+}
+
+/// <summary>Where the fake Dropbox listens and the OAuth client registered with it.</summary>
+internal sealed record FakeEndpoints(string AuthorizeUrl, string TokenUrl, string ApiBaseUrl, string ContentBaseUrl, string ClientId, string ClientSecret);

@@ -54,35 +54,34 @@ internal sealed class IntegrationHealthService(MwapDbContext db, TokenService to
         }
     }
 
-    private Task<HealthResult> RecordAsync(string integrationId, string status, string message, bool success, CancellationToken cancellationToken) =>
-        ConcurrencyRetry.RunAsync(db, () => RecordOnceAsync(integrationId, status, message, success, cancellationToken));
-
-    private async Task<HealthResult> RecordOnceAsync(string integrationId, string status, string message, bool success, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes only the health columns, atomically in SQL: concurrent checks of one integration (20 requests at once, or a
+    /// request beside the job) neither lose an error count nor collide with a token refresh on the row's version.
+    /// </summary>
+    private async Task<HealthResult> RecordAsync(string integrationId, string status, string message, bool success, CancellationToken cancellationToken)
     {
-        var integration = await db.Set<CloudIntegration>().FirstAsync(i => i.Id == integrationId, cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
-        var health = integration.Health;
-        health.LastCheck = now;
+        var integrations = db.Set<CloudIntegration>().Where(i => i.Id == integrationId);
         if (success)
         {
-            health.Status = "healthy";
-            health.ErrorCount = 0;
-            health.LastError = null;
-            if (integration.Status == IntegrationStatus.Error)
-            {
-                integration.Status = IntegrationStatus.Active;
-            }
+            await integrations.ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.Health.Status, "healthy")
+                .SetProperty(i => i.Health.ErrorCount, 0)
+                .SetProperty(i => i.Health.LastError, (string?)null)
+                .SetProperty(i => i.Health.LastCheck, now)
+                .SetProperty(i => i.Status, i => i.Status == IntegrationStatus.Error ? IntegrationStatus.Active : i.Status), cancellationToken);
         }
         else
         {
-            health.ErrorCount++;
-            health.Status = health.ErrorCount >= UnhealthyAfter || status is "expired" or "unauthorized" ? "unhealthy" : "degraded";
-            health.LastError = message;
+            var forceUnhealthy = status is "expired" or "unauthorized";
+            await integrations.ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.Health.Status, i => forceUnhealthy || i.Health.ErrorCount + 1 >= UnhealthyAfter ? "unhealthy" : "degraded")
+                .SetProperty(i => i.Health.ErrorCount, i => i.Health.ErrorCount + 1)
+                .SetProperty(i => i.Health.LastError, message)
+                .SetProperty(i => i.Health.LastCheck, now), cancellationToken);
         }
 
-        // Only health columns (and an error status) change; a concurrent token refresh wins the version and we retry.
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
+        var health = await integrations.AsNoTracking().Select(i => i.Health).FirstAsync(cancellationToken);
         return new HealthResult(status, now, message, new IntegrationHealthResponse(health.Status, health.LastCheck, health.ErrorCount, health.LastError));
     }
 }

@@ -91,7 +91,7 @@ internal sealed class Phases(IServiceProvider services, FakeServerProcess fake, 
 internal sealed record PhaseResult(int Refreshes, TimeSpan Elapsed, PhaseMemory Memory)
 {
     public double PerSecond => Refreshes / Elapsed.TotalSeconds;
-    /// <summary>Null when the GC's allocation counter went backwards during the phase (see <see cref="MemoryProbe"/>).</summary>
+    /// <summary>Null when the GC's allocation counter jumped during the phase (see <see cref="MemoryProbe"/>).</summary>
     public double? AllocatedPerRefresh => Memory.Allocated is { } bytes ? (double)bytes / Refreshes : null;
 }
 

@@ -102,6 +102,11 @@ internal static class BenchProgram
         }
 
         var first = runs[0].Job.Memory;
+        if (runs.Any(r => r.Job.AllocatedPerRefresh is null || r.Baseline.AllocatedPerRefresh is null))
+        {
+            Line("n/a: the GC's allocation counter jumped during that phase (a DATAS heap-count change), so no figure");
+        }
+
         Line("");
         Line($"median of {runs.Count} runs:");
         Line($"  job (TokenRefreshJob.RunAsync)     {Median(runs.Select(r => r.Job.PerSecond)),8:F0} refreshes/s");

@@ -19,11 +19,22 @@ internal sealed partial class IntegrationHealthJob(IServiceScopeFactory scopes, 
             async (id, ct) =>
             {
                 await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<IntegrationHealthService>().CheckAsync(id, ct);
+                try
+                {
+                    await scope.ServiceProvider.GetRequiredService<IntegrationHealthService>().CheckAsync(id, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // One integration's failure must not stop the checks of the others.
+                    LogCheckFailed(logger, id, e.GetType().Name);
+                }
             });
         LogRun(logger, ids.Count);
         return ids.Count;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Health check of integration {IntegrationId} failed: {ErrorType}")]
+    private static partial void LogCheckFailed(ILogger logger, string integrationId, string errorType);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Health check job checked {Count} integrations")]
     private static partial void LogRun(ILogger logger, int count);

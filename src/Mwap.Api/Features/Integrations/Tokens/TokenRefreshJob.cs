@@ -69,6 +69,12 @@ internal sealed partial class TokenRefreshJob(IServiceScopeFactory scopes, MwapD
                     Interlocked.Increment(ref failed);
                     LogRefreshFailed(logger, item.Id, e.Kind.ToString());
                 }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // One integration's failure (a busy database, an undecryptable token) must not stop the others.
+                    Interlocked.Increment(ref failed);
+                    LogRefreshFailed(logger, item.Id, e.GetType().Name);
+                }
             });
         LogRun(logger, due.Count, refreshed, failed);
         return new Result(due.Count, refreshed, failed);

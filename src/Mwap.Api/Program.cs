@@ -1,5 +1,6 @@
 using Mwap.Api.Features.AuditLog;
 using Mwap.Api.Features.CloudProviders;
+using Mwap.Api.Features.Files;
 using Mwap.Api.Features.Integrations;
 using Mwap.Api.Features.Integrations.OAuth;
 using Mwap.Api.Features.Members;
@@ -31,6 +32,7 @@ builder.Services.AddProjectTypesFeature();
 builder.Services.AddCloudProvidersFeature();
 builder.Services.AddIntegrationsFeature(builder.Configuration);
 builder.Services.AddProjectsFeature();
+builder.Services.AddFilesFeature();
 
 var app = builder.Build();
 if (verb is not null)
@@ -53,6 +55,7 @@ api.MapProjectTypesEndpoints();
 api.MapCloudProvidersEndpoints();
 api.MapProjectsEndpoints();
 api.MapMembersEndpoints();
+api.MapFilesEndpoints();
 api.MapAuditLogEndpoints();
 api.MapApiNotFound();
 

@@ -22,6 +22,7 @@ internal sealed class CloudIntegration : IHasTimestamps, IVersioned, ITenantOwne
     public IntegrationAccount Account { get; set; } = new();
     public IntegrationHealth Health { get; set; } = new();
     public IntegrationUsage Usage { get; set; } = new();
+    public IntegrationSync Sync { get; set; } = new();
 
     /// <summary>When the tokens were last refreshed (or obtained); idle connections are refreshed before disuse kills them.</summary>
     public DateTime? LastRefreshedAt { get; set; }
@@ -77,4 +78,38 @@ internal sealed class IntegrationHealth
 
     public int ErrorCount { get; set; }
     public string? LastError { get; set; }
+}
+
+/// <summary>The file index's sync state: change cursor, last results, and the lease that keeps one sync per integration.</summary>
+internal sealed class IntegrationSync
+{
+    /// <summary>never | queued | running | succeeded | failed.</summary>
+    public string State { get; set; } = SyncStates.Never;
+
+    /// <summary>Where the change feed continues (Drive page token, Dropbox cursor, Graph delta or next link); null forces a full sync.</summary>
+    public string? Cursor { get; set; }
+
+    /// <summary>The provider's id of the account's root folder (Drive, Graph).</summary>
+    public string? RootId { get; set; }
+
+    /// <summary>Bumped by every full sync; rows it did not see are removed when it completes.</summary>
+    public long Generation { get; set; }
+
+    public DateTime? LastStartedAt { get; set; }
+    public DateTime? LastSyncAt { get; set; }
+    public DateTime? LastFullSyncAt { get; set; }
+    public string? LastError { get; set; }
+    public int ConsecutiveFailures { get; set; }
+    public long FilesIndexed { get; set; }
+    public DateTime? LeaseUntil { get; set; }
+    public string? LeaseOwner { get; set; }
+}
+
+internal static class SyncStates
+{
+    public const string Never = "never";
+    public const string Queued = "queued";
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
 }

@@ -30,6 +30,14 @@ internal sealed class CloudIntegrationConfiguration : IEntityTypeConfiguration<C
         });
         builder.Property(i => i.RefreshLeaseOwner).HasMaxLength(100);
         builder.ComplexProperty(i => i.Usage);
+        builder.ComplexProperty(i => i.Sync, s =>
+        {
+            s.Property(x => x.State).HasMaxLength(20);
+            s.Property(x => x.Cursor).HasMaxLength(8000);
+            s.Property(x => x.RootId).HasMaxLength(512);
+            s.Property(x => x.LastError).HasMaxLength(2000);
+            s.Property(x => x.LeaseOwner).HasMaxLength(100);
+        });
         builder.ComplexProperty(i => i.Health, h =>
         {
             h.Property(x => x.Status).HasMaxLength(20);

@@ -22,6 +22,7 @@ internal sealed record IntegrationResponse(
     IntegrationUserInfo UserInfo,
     IntegrationHealthResponse Health,
     IntegrationUsageResponse Usage,
+    IntegrationSyncResponse SyncStatus,
     JsonElement? Metadata,
     DateTime CreatedAt,
     DateTime UpdatedAt,
@@ -37,6 +38,7 @@ internal sealed record IntegrationResponse(
         new IntegrationUserInfo(i.Account.Email, i.Account.Name, i.Account.ProviderUserId),
         new IntegrationHealthResponse(i.Health.Status, i.Health.LastCheck, i.Health.ErrorCount, i.Health.LastError),
         new IntegrationUsageResponse(i.Usage.TotalRequests, i.Usage.LastRequest, i.Usage.QuotaUsed, i.Usage.QuotaLimit),
+        IntegrationSyncResponse.From(i.Sync),
         i.Metadata is null ? null : JsonDocument.Parse(i.Metadata).RootElement.Clone(),
         i.CreatedAt, i.UpdatedAt, i.CreatedBy);
 }
@@ -48,3 +50,11 @@ internal sealed record IntegrationUserInfo(string? Email, string? Name, string? 
 internal sealed record IntegrationUsageResponse(long TotalRequests, DateTime? LastRequest, long? QuotaUsed, long? QuotaLimit);
 
 internal sealed record IntegrationHealthResponse(string Status, DateTime? LastCheck, int ErrorCount, string? LastError);
+
+/// <summary>The file index's state for this integration (never the cursor itself).</summary>
+internal sealed record IntegrationSyncResponse(string State, DateTime? LastSync, DateTime? LastFullSync, DateTime? LastStartedAt,
+    string? Error, int ConsecutiveFailures, long FilesIndexed)
+{
+    public static IntegrationSyncResponse From(IntegrationSync s) =>
+        new(s.State, s.LastSyncAt, s.LastFullSyncAt, s.LastStartedAt, s.LastError, s.ConsecutiveFailures, s.FilesIndexed);
+}

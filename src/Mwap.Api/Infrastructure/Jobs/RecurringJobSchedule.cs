@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.Extensions.Options;
 using Mwap.Api.Features.AuditLog;
+using Mwap.Api.Features.Files.Sync;
 using Mwap.Api.Features.Integrations.Health;
 using Mwap.Api.Features.Integrations.Tokens;
 
@@ -21,6 +22,8 @@ internal sealed class RecurringJobSchedule(IRecurringJobManager recurring, IOpti
             job => job.RunAsync(CancellationToken.None), integrations.Value.RefreshCron, utc);
         recurring.AddOrUpdate<IntegrationHealthJob>(IntegrationHealthJob.RecurringJobId,
             job => job.RunAsync(CancellationToken.None), integrations.Value.HealthCheckCron, utc);
+        recurring.AddOrUpdate<FileSyncJob>(FileSyncJob.RecurringJobId,
+            job => job.RunAsync(CancellationToken.None), integrations.Value.SyncCron, utc);
         return Task.CompletedTask;
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Mwap.Api.Features.AuditLog;
 using Mwap.Api.Features.CloudProviders;
+using Mwap.Api.Features.Files.Sync;
 using Mwap.Api.Features.Integrations.Health;
 using Mwap.Api.Features.Integrations.Providers;
 using Mwap.Api.Features.Integrations.Tokens;
@@ -177,6 +178,7 @@ internal sealed partial class OAuthService(
         }
 
         jobs.Enqueue<IntegrationHealthService>(h => h.CheckAsync(integration.Id, CancellationToken.None));
+        jobs.Enqueue<FileSyncJob>(j => j.SyncIntegrationAsync(integration.Id, true, CancellationToken.None));
         return $"{SuccessPath}?tenantId={Uri.EscapeDataString(integration.TenantId)}&integrationId={Uri.EscapeDataString(integration.Id)}";
     }
 

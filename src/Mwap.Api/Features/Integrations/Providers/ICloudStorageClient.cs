@@ -53,6 +53,9 @@ internal enum ProviderErrorKind
     Unavailable,
     BadResponse,
     NotSupported,
+
+    /// <summary>A change cursor the provider no longer accepts (Dropbox <c>reset</c>, Graph 410, Drive invalid page token): resync fully.</summary>
+    CursorReset,
 }
 
 /// <summary>A provider call that failed, classified so callers can react (reconnect, refresh, back off) without parsing bodies.</summary>

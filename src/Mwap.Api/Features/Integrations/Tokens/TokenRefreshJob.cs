@@ -30,6 +30,18 @@ internal sealed class IntegrationJobsOptions
     /// <summary>Cron (UTC) of the health check job (default every 15 minutes).</summary>
     [Required]
     public string HealthCheckCron { get; set; } = "*/15 * * * *";
+
+    /// <summary>Cron (UTC) of the incremental file sync of every active integration (default every 10 minutes).</summary>
+    [Required]
+    public string SyncCron { get; set; } = "*/10 * * * *";
+
+    /// <summary>Integrations synced at once by the recurring sync (default 2).</summary>
+    [Range(1, 32)]
+    public int SyncConcurrency { get; set; } = 2;
+
+    /// <summary>Items asked for per provider page during a sync (default 1000, the providers' maximum).</summary>
+    [Range(10, 1000)]
+    public int SyncPageSize { get; set; } = 1000;
 }
 
 /// <summary>

@@ -201,6 +201,113 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("cloud_providers", (string)null);
                 });
 
+            modelBuilder.Entity("Mwap.Api.Features.Files.VirtualFile", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Checksum")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("checksum");
+
+                    b.Property<DateTime>("IndexedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("indexed_at");
+
+                    b.Property<string>("IntegrationId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("integration_id");
+
+                    b.Property<bool>("IsFolder")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_folder");
+
+                    b.Property<string>("MimeType")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mime_type");
+
+                    b.Property<DateTime?>("ModifiedTime")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("modified_time");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("NameLower")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name_lower");
+
+                    b.Property<string>("ParentPathLower")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("parent_path_lower");
+
+                    b.Property<string>("ParentProviderId")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("parent_provider_id");
+
+                    b.Property<string>("Path")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("path");
+
+                    b.Property<string>("PathLower")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("path_lower");
+
+                    b.Property<string>("ProviderFileId")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_file_id");
+
+                    b.Property<long?>("Size")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("size");
+
+                    b.Property<long>("SyncGeneration")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_generation");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_virtual_files");
+
+                    b.HasIndex("IntegrationId", "ParentProviderId")
+                        .HasDatabaseName("ix_virtual_files_integration_id_parent_provider_id");
+
+                    b.HasIndex("TenantId", "IntegrationId", "PathLower")
+                        .HasDatabaseName("ix_virtual_files_tenant_id_integration_id_path_lower");
+
+                    b.HasIndex("TenantId", "IntegrationId", "ProviderFileId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_virtual_files_tenant_id_integration_id_provider_file_id");
+
+                    b.HasIndex("TenantId", "IntegrationId", "ParentPathLower", "NameLower", "Id")
+                        .HasDatabaseName("ix_virtual_files_tenant_id_integration_id_parent_path_lower_name_lower_id");
+
+                    b.ToTable("virtual_files", (string)null);
+                });
+
             modelBuilder.Entity("Mwap.Api.Features.Integrations.CloudIntegration", b =>
                 {
                     b.Property<string>("Id")
@@ -328,6 +435,65 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Sqlite
                                 .HasMaxLength(20)
                                 .HasColumnType("TEXT")
                                 .HasColumnName("health_status");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Sync", "Mwap.Api.Features.Integrations.CloudIntegration.Sync#IntegrationSync", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("ConsecutiveFailures")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("sync_consecutive_failures");
+
+                            b1.Property<string>("Cursor")
+                                .HasMaxLength(8000)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("sync_cursor");
+
+                            b1.Property<long>("FilesIndexed")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("sync_files_indexed");
+
+                            b1.Property<long>("Generation")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("sync_generation");
+
+                            b1.Property<string>("LastError")
+                                .HasMaxLength(2000)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("sync_last_error");
+
+                            b1.Property<DateTime?>("LastFullSyncAt")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("sync_last_full_sync_at");
+
+                            b1.Property<DateTime?>("LastStartedAt")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("sync_last_started_at");
+
+                            b1.Property<DateTime?>("LastSyncAt")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("sync_last_sync_at");
+
+                            b1.Property<string>("LeaseOwner")
+                                .HasMaxLength(100)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("sync_lease_owner");
+
+                            b1.Property<DateTime?>("LeaseUntil")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("sync_lease_until");
+
+                            b1.Property<string>("RootId")
+                                .HasMaxLength(512)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("sync_root_id");
+
+                            b1.Property<string>("State")
+                                .IsRequired()
+                                .HasMaxLength(20)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("sync_state");
                         });
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Usage", "Mwap.Api.Features.Integrations.CloudIntegration.Usage#IntegrationUsage", b1 =>
@@ -759,6 +925,16 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_superadmins_user_id");
 
                     b.ToTable("superadmins", (string)null);
+                });
+
+            modelBuilder.Entity("Mwap.Api.Features.Files.VirtualFile", b =>
+                {
+                    b.HasOne("Mwap.Api.Features.Integrations.CloudIntegration", null)
+                        .WithMany()
+                        .HasForeignKey("IntegrationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_virtual_files_cloud_integration_integration_id");
                 });
 
             modelBuilder.Entity("Mwap.Api.Features.Integrations.CloudIntegration", b =>

@@ -1,0 +1,48 @@
+using System.Globalization;
+using Mwap.Api.Infrastructure.Security;
+
+namespace Mwap.Api.Features.Files;
+
+internal sealed record DownloadGrant(string IntegrationId, string ProviderFileId, string Name, string MimeType);
+
+/// <summary>
+/// Short-lived links to the server's own download proxy (Drive has no link usable without our bearer token). The link
+/// carries an AES-GCM sealed grant (integration, file, expiry) under the platform's encryption keys, so any instance
+/// can honour it and nobody can forge or alter one.
+/// </summary>
+internal sealed class DownloadTokens(ISecretProtector secrets, TimeProvider time)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
+    private static readonly SecretContext Context = new("downloads", "proxy", "grant");
+
+    public (string Token, DateTime ExpiresAt) Issue(string integrationId, VirtualFile file)
+    {
+        var expires = time.GetUtcNow().UtcDateTime.Add(Lifetime);
+        var payload = string.Join('\n', integrationId, file.ProviderFileId, expires.Ticks.ToString(CultureInfo.InvariantCulture), file.MimeType, file.Name);
+        return (secrets.Protect(payload, Context), expires);
+    }
+
+    public DownloadGrant? Read(string token)
+    {
+        if (token.Length > 8000)
+        {
+            return null;
+        }
+
+        string payload;
+        try
+        {
+            payload = secrets.Unprotect(token, Context);
+        }
+        catch (Exception e) when (e is SecretUnavailableException or FormatException or ArgumentException)
+        {
+            return null;
+        }
+
+        var parts = payload.Split('\n', 5);
+        return parts.Length == 5 && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            && ticks > time.GetUtcNow().UtcDateTime.Ticks
+            ? new DownloadGrant(parts[0], parts[1], parts[4], parts[3])
+            : null;
+    }
+}

@@ -1,0 +1,72 @@
+using Microsoft.Net.Http.Headers;
+using Mwap.Api.Infrastructure.Http;
+using Mwap.Api.Infrastructure.Persistence;
+using Mwap.Api.Infrastructure.Security;
+
+namespace Mwap.Api.Features.Files;
+
+internal static class FilesEndpoints
+{
+    /// <summary>The project files API (from the index, or live), download links, the download proxy, and sync requests.</summary>
+    public static RouteGroupBuilder MapFilesEndpoints(this RouteGroupBuilder api)
+    {
+        var files = api.MapGroup("/projects/{id}/files").WithTags("Files")
+            .WithMetadata(new InvalidInputCode(ProjectFiles.InvalidQueryCode)).RequireAuthorization(Policies.ProjectMember);
+
+        files.MapGet("/", async (string id, string? folderId, string? path, string? folder, string? search, string? type, string? sort, string? order,
+                string? limit, string? cursor, string? live, string? recursive, ProjectFiles service, CancellationToken ct) =>
+                TypedResults.Ok(await service.ListAsync(ObjectId.Normalize(id),
+                    new FileListQuery(folderId, path ?? folder, search, type, sort, order, limit, cursor, live, recursive), ct)))
+            .WithName("ListProjectFiles")
+            .WithSummary("Lists the project's folder from the file index (or live from the provider with live=true).");
+
+        files.MapGet("/{fileId}/download", async (string id, string fileId, bool? redirect, HttpRequest request, ProjectFiles service, CancellationToken ct) =>
+            {
+                var link = await service.GetDownloadAsync(ObjectId.Normalize(id), fileId, $"{request.Scheme}://{request.Host}{request.PathBase}", ct);
+                return redirect == true ? Results.Redirect(link.Url) : Results.Ok(Envelope.Of(link));
+            })
+            .WithName("GetProjectFileDownloadLink")
+            .WithSummary("A short-lived download link for a file of the project.");
+
+        // The link is the credential (sealed, five minutes), so a browser can follow it without our bearer token.
+        api.MapGet("/downloads", async (string? token, HttpContext context, ProjectFiles service, CancellationToken ct) =>
+            {
+                if (string.IsNullOrEmpty(token))
+                {
+                    throw new NotFoundException("file/link-expired", "The download link is invalid or has expired");
+                }
+
+                var (upstream, grant) = await service.OpenProxyAsync(token, ct);
+                using (upstream)
+                {
+                    var response = context.Response;
+                    response.ContentType = upstream.Content.Headers.ContentType?.ToString() ?? grant.MimeType;
+                    if (upstream.Content.Headers.ContentLength is { } length)
+                    {
+                        response.ContentLength = length;
+                    }
+
+                    response.Headers[HeaderNames.ContentDisposition] = new ContentDispositionHeaderValue("attachment") { FileNameStar = grant.Name }.ToString();
+                    response.Headers[HeaderNames.CacheControl] = "private, no-store";
+                    await using var body = await upstream.Content.ReadAsStreamAsync(ct);
+                    await body.CopyToAsync(response.Body, ct);
+                }
+
+                return Results.Empty;
+            })
+            .AllowAnonymous()
+            .WithTags("Files")
+            .WithName("DownloadThroughProxy");
+
+        foreach (var mount in new[] { "integrations", "cloud-integrations" })
+        {
+            api.MapPost($"/tenants/{{tenantId}}/{mount}/{{integrationId}}/sync", async (string tenantId, string integrationId, bool? full, FileSyncRequests requests, CancellationToken ct) =>
+                    TypedResults.Accepted((string?)null, Envelope.Of(await requests.RequestAsync(ObjectId.Normalize(tenantId), ObjectId.Normalize(integrationId), full == true, ct))))
+                .RequireAuthorization(Policies.TenantOwnerOrSuperAdmin)
+                .WithTags("Integrations")
+                .WithName(mount == "integrations" ? "SyncIntegration" : "SyncIntegrationAlias");
+        }
+
+        return api;
+    }
+}

@@ -1,0 +1,24 @@
+using Mwap.Api.Features.Files.Sync;
+using Mwap.Api.Features.Integrations.Dropbox;
+using Mwap.Api.Features.Integrations.GoogleDrive;
+using Mwap.Api.Features.Integrations.OneDrive;
+
+namespace Mwap.Api.Features.Files;
+
+internal static class FilesFeature
+{
+    /// <summary>The file index: per-provider sync sources, the sync engine and its jobs, and the project files API.</summary>
+    public static IServiceCollection AddFilesFeature(this IServiceCollection services)
+    {
+        services.AddSingleton<IFileSyncSource, GoogleDriveSync>();
+        services.AddSingleton<IFileSyncSource, DropboxSync>();
+        services.AddSingleton<IFileSyncSource, OneDriveSync>();
+        services.AddSingleton<DownloadTokens>();
+        services.AddScoped<FileIndexStore>();
+        services.AddScoped<FileSyncService>();
+        services.AddScoped<FileSyncJob>();
+        services.AddScoped<FileSyncRequests>();
+        services.AddScoped<ProjectFiles>();
+        return services;
+    }
+}

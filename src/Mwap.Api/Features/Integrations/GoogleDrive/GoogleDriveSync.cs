@@ -99,7 +99,7 @@ internal sealed class GoogleDriveSync(IHttpClientFactory httpFactory) : IFileSyn
                         new("fields", $"nextPageToken,newStartPageToken,changes(changeType,removed,fileId,file({FileFields}))"),
                     ], cancellationToken);
                 }
-                catch (ProviderException e) when (e.Status is 400 or 404 or 410)
+                catch (ProviderException e) when (e.Status is 400 or 410)
                 {
                     // Drive answers an expired or unknown page token with 400 "Invalid Value" on pageToken.
                     throw new ProviderException(ProviderErrorKind.CursorReset, e.Status, "The Drive page token is no longer valid", e);

@@ -52,6 +52,9 @@ public sealed class FakeProviderServer : IAsyncDisposable
     /// <summary>Stands for https://content.dropboxapi.com: append /2/files/download.</summary>
     public string DropboxContentBaseUrl => BaseUrl + "/dropbox/content";
 
+    /// <summary>Stands for https://notify.dropboxapi.com: append /2/files/list_folder/longpoll (no auth).</summary>
+    public string DropboxNotifyBaseUrl => BaseUrl + "/dropbox/notify";
+
     /// <summary>Stands for https://login.microsoftonline.com: append /{tenant}/oauth2/v2.0/authorize.</summary>
     public string MicrosoftLoginBaseUrl => BaseUrl + "/microsoft";
 

@@ -46,28 +46,42 @@ public sealed partial class FakeProviderState
     public void InvalidateCursors() => Interlocked.Increment(ref _cursorGeneration);
 
     /// <summary>
+    /// Expires every change cursor issued so far. Google: page tokens answer 400 <c>invalid</c> (location
+    /// <c>pageToken</c>); Dropbox: cursors answer 409 <c>reset</c> (as <see cref="InvalidateCursors"/>); Graph: delta
+    /// and next links answer 410 <c>resyncRequired</c> with a Location restarting the enumeration.
+    /// </summary>
+    public void ExpireChangeCursors()
+    {
+        InvalidateCursors();
+        Files.ExpireChangeTokens();
+    }
+
+    /// <summary>
     /// Fails the next <paramref name="times"/> requests whose path starts with <paramref name="path"/> (the real API
     /// path such as <c>/drive/v3/files</c>, <c>/2/files/list_folder</c>, <c>/v1.0/me/drive</c>, <c>/token</c>, or
     /// <c>*</c> for any). A null <paramref name="body"/> uses the provider's own body for that status: Google 403 is
     /// <c>userRateLimitExceeded</c>, 429 <c>rateLimitExceeded</c>; Dropbox 429 <c>too_many_requests</c> with
     /// <c>retry_after</c>; Graph 429 <c>activityLimitReached</c>, 503 <c>serviceNotAvailable</c>.
+    /// <paramref name="skip"/> lets that many matching requests through first, e.g. <c>skip: 2</c> fails the third
+    /// page of a feed walk.
     /// </summary>
     public void EnqueueFault(string path, int status, string? body = null, int? retryAfterSeconds = null, int times = 1,
-        string? contentType = null)
+        string? contentType = null, int skip = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(times, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
         body ??= Provider switch
         {
             FakeProvider.Google => GoogleErrors.ForStatus(status).ToJsonString(),
             FakeProvider.Dropbox => DropboxErrors.ForStatus(status, retryAfterSeconds),
             _ => GraphErrors.ForStatus(status).ToJsonString(),
         };
-        Faults.Enqueue(new PendingFault(path, status, body, retryAfterSeconds, times, contentType));
+        Faults.Enqueue(new PendingFault(path, status, body, retryAfterSeconds, times, contentType) { Skip = skip });
     }
 
-    /// <summary>The provider's usual throttling answer: 429 with Retry-After and its own body.</summary>
-    public void EnqueueThrottle(string path, int retryAfterSeconds = 1, int times = 1) =>
-        EnqueueFault(path, 429, null, retryAfterSeconds, times);
+    /// <summary>The provider's usual throttling answer: 429 with Retry-After and its own body, after <paramref name="skip"/> matching requests.</summary>
+    public void EnqueueThrottle(string path, int retryAfterSeconds = 1, int times = 1, int skip = 0) =>
+        EnqueueFault(path, 429, null, retryAfterSeconds, times, skip: skip);
 
     public int PendingFaults => Faults.Pending;
 

@@ -58,6 +58,9 @@ public sealed partial class FakeProviderState
     /// <summary>Returns an empty first page and half-size odd pages, all with more to come.</summary>
     public bool ShortPages { get; set; }
 
+    /// <summary>Dropbox longpoll: the longest a poll without changes waits before answering <c>changes:false</c>.</summary>
+    public TimeSpan LongpollWait { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Delay added before every request to this provider.</summary>
     public TimeSpan Latency { get; set; }
 

@@ -4,9 +4,10 @@ namespace Mwap.FakeProviders.Drive;
 
 /// <summary>
 /// The in-memory folder tree of one fake account. Thread-safe; listings return snapshots in insertion order, which
-/// keeps offset-based page tokens stable while a test adds nothing in between.
+/// keeps offset-based page tokens stable while a test adds nothing in between. Every change (add, rename, move,
+/// content update, trash, delete) bumps <see cref="Version"/> and is logged for the providers' change feeds.
 /// </summary>
-public sealed class FakeDrive
+public sealed partial class FakeDrive
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, FakeDriveItem> _items = new(StringComparer.Ordinal);
@@ -71,17 +72,6 @@ public sealed class FakeDrive
     public IReadOnlyList<FakeDriveItem> AddFiles(FakeDriveItem parent, int count, string prefix = "file") =>
         [.. Enumerable.Range(1, count).Select(i => AddFile(parent, $"{prefix}-{i:000}.txt"))];
 
-    /// <summary>Moves an item to the trash: Drive lists it only for <c>trashed = true</c>; the others hide it.</summary>
-    public void Trash(FakeDriveItem item)
-    {
-        lock (_gate)
-        {
-            item.Trashed = true;
-            item.Version = ++_version;
-            item.ModifiedTime = _time.GetUtcNow();
-        }
-    }
-
     public FakeDriveItem? Find(string id)
     {
         lock (_gate)
@@ -120,56 +110,88 @@ public sealed class FakeDrive
     {
         lock (_gate)
         {
-            return [.. _ordered.Where(i => !i.IsRoot)];
+            var all = new List<FakeDriveItem>(_ordered.Count);
+            all.AddRange(_ordered.Where(i => !i.IsRoot));
+            return all;
         }
     }
 
     /// <summary>All items below a folder, parents before children.</summary>
-    public IReadOnlyList<FakeDriveItem> Descendants(FakeDriveItem folder)
+    public IReadOnlyList<FakeDriveItem> Descendants(FakeDriveItem folder) => Subtree(folder, skipTrashed: false);
+
+    /// <summary>Display path such as "/Documents/Report.pdf"; the root is "".</summary>
+    public string PathOf(FakeDriveItem item)
+    {
+        lock (_gate)
+        {
+            return PathOfLocked(item);
+        }
+    }
+
+    /// <summary>Removes everything but the root; each removal is a permanent delete the change feeds report.</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            foreach (var child in _children.GetValueOrDefault(Root.Id)?.ToList() ?? [])
+            {
+                DeleteLocked(child);
+            }
+
+            _ordered.RemoveAll(i => i.IsDeleted);
+        }
+    }
+
+    internal static bool NameEquals(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Items below a folder in pre-order under one lock; <paramref name="skipTrashed"/> prunes trashed subtrees.</summary>
+    internal IReadOnlyList<FakeDriveItem> Subtree(FakeDriveItem folder, bool skipTrashed)
     {
         var result = new List<FakeDriveItem>();
-        foreach (var child in Children(folder))
+        lock (_gate)
         {
-            result.Add(child);
-            if (child.IsFolder)
+            var stack = new Stack<(List<FakeDriveItem> Siblings, int Next)>();
+            if (_children.TryGetValue(folder.Id, out var top))
             {
-                result.AddRange(Descendants(child));
+                stack.Push((top, 0));
+            }
+
+            while (stack.Count > 0)
+            {
+                var (siblings, next) = stack.Pop();
+                if (next >= siblings.Count)
+                {
+                    continue;
+                }
+
+                stack.Push((siblings, next + 1));
+                var item = siblings[next];
+                if (skipTrashed && item.Trashed)
+                {
+                    continue;
+                }
+
+                result.Add(item);
+                if (_children.TryGetValue(item.Id, out var children))
+                {
+                    stack.Push((children, 0));
+                }
             }
         }
 
         return result;
     }
 
-    /// <summary>Display path such as "/Documents/Report.pdf"; the root is "".</summary>
-    public string PathOf(FakeDriveItem item)
+    private string PathOfLocked(FakeDriveItem item)
     {
         var parts = new Stack<string>();
-        lock (_gate)
+        for (var current = item; current is { IsRoot: false }; current = _items.GetValueOrDefault(current.ParentId!))
         {
-            for (var current = item; current is { IsRoot: false }; current = _items.GetValueOrDefault(current.ParentId!))
-            {
-                parts.Push(current.Name);
-            }
+            parts.Push(current.Name);
         }
 
         return parts.Count == 0 ? "" : "/" + string.Join('/', parts);
     }
-
-    /// <summary>Removes everything but the root.</summary>
-    public void Clear()
-    {
-        lock (_gate)
-        {
-            _ordered.RemoveAll(i => !i.IsRoot);
-            _children.Clear();
-            foreach (var id in _items.Keys.Where(k => k != Root.Id).ToList())
-            {
-                _items.Remove(id);
-            }
-        }
-    }
-
-    internal static bool NameEquals(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 
     private FakeDriveItem Add(string id, string name, FakeDriveItem? parent, string mimeType, byte[]? content,
         DateTimeOffset? modifiedTime, string? sharedDriveId = null)
@@ -182,6 +204,11 @@ public sealed class FakeDrive
         var now = _time.GetUtcNow();
         lock (_gate)
         {
+            if (parent is { IsDeleted: true })
+            {
+                throw new InvalidOperationException($"'{parent.Name}' was deleted.");
+            }
+
             var item = new FakeDriveItem(id, name, parent?.Id, mimeType, content, modifiedTime ?? now, modifiedTime ?? now,
                 ++_version, sharedDriveId);
             _items[id] = item;
@@ -196,6 +223,7 @@ public sealed class FakeDrive
                 siblings.Add(item);
             }
 
+            Log(new DriveChange(item.Version, now, DriveChangeKind.Added, item, null, null, false));
             return item;
         }
     }

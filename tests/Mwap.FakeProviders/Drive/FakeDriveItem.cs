@@ -5,7 +5,8 @@ public sealed class FakeDriveItem
 {
     public const string FolderMimeType = "application/vnd.google-apps.folder";
 
-    private readonly Lazy<ItemHashes>? _hashes;
+    private Lazy<ItemHashes>? _hashes;
+    private byte[]? _content;
 
     internal FakeDriveItem(string id, string name, string? parentId, string mimeType, byte[]? content,
         DateTimeOffset createdTime, DateTimeOffset modifiedTime, long version, string? sharedDriveId)
@@ -14,7 +15,7 @@ public sealed class FakeDriveItem
         Name = name;
         ParentId = parentId;
         MimeType = mimeType;
-        Content = content;
+        _content = content;
         CreatedTime = createdTime;
         ModifiedTime = modifiedTime;
         Version = version;
@@ -33,13 +34,24 @@ public sealed class FakeDriveItem
     public bool IsRoot => ParentId is null;
 
     /// <summary>The bytes a download returns; null for folders and for Google-native documents (which only export).</summary>
-    public byte[]? Content { get; }
+    public byte[]? Content
+    {
+        get => _content;
+        internal set
+        {
+            _content = value;
+            _hashes = value is null ? null : new Lazy<ItemHashes>(() => new ItemHashes(value));
+        }
+    }
 
     public long? Size => Content?.LongLength;
     public DateTimeOffset CreatedTime { get; }
     public DateTimeOffset ModifiedTime { get; internal set; }
     public long Version { get; internal set; }
     public bool Trashed { get; internal set; }
+
+    /// <summary>True once <see cref="FakeDrive.Delete"/> removed the item (or a folder above it) for good.</summary>
+    public bool IsDeleted { get; internal set; }
 
     /// <summary>Google only: items in a shared drive are hidden unless the client asks for all drives.</summary>
     public string? SharedDriveId { get; }

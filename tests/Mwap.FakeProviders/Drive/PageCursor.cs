@@ -13,11 +13,20 @@ internal readonly record struct PageCursor(int Offset, int Page)
     /// </summary>
     public (IReadOnlyList<T> Items, PageCursor? Next) Take<T>(IReadOnlyList<T> all, int pageSize, bool shortPages)
     {
-        var size = !shortPages ? pageSize : Page == 0 ? 0 : Page % 2 == 1 ? Math.Max(1, pageSize / 2) : pageSize;
-        var items = all.Skip(Offset).Take(size).ToList();
+        var size = SizeOf(Page, pageSize, shortPages);
+        var items = new List<T>(Math.Max(0, Math.Min(size, all.Count - Offset)));
+        for (var i = Offset; i < all.Count && items.Count < size; i++)
+        {
+            items.Add(all[i]);
+        }
+
         var end = Offset + items.Count;
         return (items, end < all.Count ? new PageCursor(end, Page + 1) : null);
     }
+
+    /// <summary>The size of page number <paramref name="page"/>: in short-page mode page 0 is empty and odd pages are half size.</summary>
+    public static int SizeOf(int page, int pageSize, bool shortPages) =>
+        !shortPages ? pageSize : page == 0 ? 0 : page % 2 == 1 ? Math.Max(1, pageSize / 2) : pageSize;
 
     /// <summary>Opaque token: base64url of the scope it belongs to plus the position.</summary>
     public string Encode(string scope) => Base64Url.EncodeToString(

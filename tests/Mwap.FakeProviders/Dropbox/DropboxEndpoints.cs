@@ -6,7 +6,7 @@ namespace Mwap.FakeProviders.Dropbox;
 
 /// <summary>
 /// Dropbox under <c>/dropbox</c>: www.dropbox.com at the root (<c>/oauth2/authorize</c>), api.dropboxapi.com at
-/// <c>/dropbox/api</c>, content.dropboxapi.com at <c>/dropbox/content</c>.
+/// <c>/dropbox/api</c>, content.dropboxapi.com at <c>/dropbox/content</c>, notify.dropboxapi.com at <c>/dropbox/notify</c>.
 /// </summary>
 internal static class DropboxEndpoints
 {
@@ -23,6 +23,7 @@ internal static class DropboxEndpoints
         api.MapPost("/2/check/user", Task<IResult> (HttpContext context) => CheckUserAsync(context, provider));
         api.MapDropboxFiles(provider);
         app.MapDropboxContent(provider);
+        app.MapDropboxLongpoll(provider);
     }
 
     /// <summary>Disables this access token, its refresh token and every access token minted from that refresh token.</summary>

@@ -1,11 +1,9 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
-using Mwap.FakeProviders.Drive;
 using Mwap.FakeProviders.Hosting;
 
 namespace Mwap.FakeProviders.Dropbox;
 
-/// <summary><c>files/list_folder</c> and <c>list_folder/continue</c>: cursor paging with has_more.</summary>
+/// <summary><c>files/list_folder</c>, <c>list_folder/continue</c> and <c>get_latest_cursor</c>: cursor paging with has_more.</summary>
 internal static class DropboxFilesEndpoints
 {
     private const int DefaultLimit = 2000;
@@ -14,6 +12,7 @@ internal static class DropboxFilesEndpoints
     {
         api.MapPost("/2/files/list_folder", Task<IResult> (HttpContext context) => ListFolderAsync(context, provider));
         api.MapPost("/2/files/list_folder/continue", Task<IResult> (HttpContext context) => ContinueAsync(context, provider));
+        api.MapPost("/2/files/list_folder/get_latest_cursor", Task<IResult> (HttpContext context) => LatestCursorAsync(context, provider));
         api.MapPost("/2/files/get_metadata", Task<IResult> (HttpContext context) => GetMetadataAsync(context, provider));
     }
 
@@ -53,8 +52,8 @@ internal static class DropboxFilesEndpoints
         }
 
         var recursive = DropboxRpc.Bool(args, "recursive") ?? false;
-        var scope = string.Join('|', "dbx", folder.Id, recursive, limit, provider.CursorGeneration);
-        return Page(provider, scope, folder, recursive, limit, new PageCursor(0, 0));
+        var cursor = new DropboxCursor(folder.Id, recursive, limit, provider.CursorGeneration, true, provider.Files.Version, 0, 0);
+        return DropboxFeed.Page(provider, folder, cursor);
     }
 
     private static async Task<IResult> ContinueAsync(HttpContext context, FakeProviderState provider)
@@ -72,19 +71,49 @@ internal static class DropboxFilesEndpoints
         }
 
         var token = DropboxRpc.String(args, "cursor");
-        if (!PageCursor.TryDecode(token, out var scope, out var cursor) || scope.Split('|') is not ["dbx", var folderId, var recursive, var limit, var generation])
+        if (DropboxCursor.TryDecode(token) is not { } cursor)
         {
             return DropboxErrors.BadInput(Route, $"Invalid \"cursor\" parameter: '{token}'");
         }
 
         // An invalidated cursor, or one whose folder is gone, must be restarted from list_folder.
-        var folder = provider.Files.Find(folderId);
-        if (generation != provider.CursorGeneration.ToString(CultureInfo.InvariantCulture) || folder is null || DropboxRpc.IsHidden(provider.Files, folder))
+        return DropboxFeed.Usable(provider, cursor) is { } folder ? DropboxFeed.Page(provider, folder, cursor) : DropboxErrors.Reset();
+    }
+
+    /// <summary>A cursor for "changes from now on", without listing anything.</summary>
+    private static async Task<IResult> LatestCursorAsync(HttpContext context, FakeProviderState provider)
+    {
+        const string Route = "files/list_folder/get_latest_cursor";
+        if (DropboxRpc.RejectAuth(context, provider, Route) is { } rejection)
         {
-            return DropboxErrors.Reset();
+            return rejection;
         }
 
-        return Page(provider, scope, folder, recursive == bool.TrueString, int.Parse(limit, CultureInfo.InvariantCulture), cursor);
+        var (args, error) = await DropboxRpc.ReadArgsAsync(context, Route);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var limit = DropboxRpc.Int(args, "limit") ?? DefaultLimit;
+        if (limit is < 1 or > 2000)
+        {
+            return DropboxErrors.BadInput(Route, $"request body: limit: {limit} is not within range [1, 2000]");
+        }
+
+        if (DropboxRpc.ResolvePath(provider.Files, Route, DropboxRpc.String(args, "path"), out var folder) is { } badPath)
+        {
+            return badPath;
+        }
+
+        if (folder is not { IsFolder: true })
+        {
+            return DropboxErrors.Path(folder is null ? "not_found" : "not_folder");
+        }
+
+        var cursor = new DropboxCursor(folder.Id, DropboxRpc.Bool(args, "recursive") ?? false, limit, provider.CursorGeneration,
+            false, provider.Files.Version, 0, 0);
+        return FakeResult.Json(new JsonObject { ["cursor"] = cursor.Encode() });
     }
 
     private static async Task<IResult> GetMetadataAsync(HttpContext context, FakeProviderState provider)
@@ -107,22 +136,5 @@ internal static class DropboxFilesEndpoints
         }
 
         return item is null || item.IsRoot ? DropboxErrors.Path("not_found") : FakeResult.Json(DropboxEntryJson.Entry(provider.Files, item));
-    }
-
-    /// <summary>The last page's cursor points past the end, so it can be kept and continued later.</summary>
-    private static FakeResult Page(FakeProviderState provider, string scope, FakeDriveItem folder, bool recursive, int limit, PageCursor cursor)
-    {
-        var files = provider.Files;
-        var entries = (recursive ? files.Descendants(folder) : files.Children(folder))
-            .Where(i => !DropboxRpc.IsHidden(files, i))
-            .ToList();
-        var (page, next) = cursor.Take(entries, provider.PageSize(limit), provider.ShortPages);
-        var after = next ?? new PageCursor(cursor.Offset + page.Count, cursor.Page + 1);
-        return FakeResult.Json(new JsonObject
-        {
-            ["entries"] = new JsonArray([.. page.Select(i => DropboxEntryJson.Entry(files, i))]),
-            ["cursor"] = after.Encode(scope),
-            ["has_more"] = next is not null,
-        });
     }
 }

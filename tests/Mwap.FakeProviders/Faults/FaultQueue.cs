@@ -25,18 +25,29 @@ internal sealed class FaultQueue
         }
     }
 
-    /// <summary>The oldest fault matching this request, consumed once; faults for other paths stay queued.</summary>
+    /// <summary>The oldest ready fault matching this request, consumed once; faults for other paths stay queued.</summary>
     public PendingFault? TryTake(string realPath, string fullPath)
     {
         lock (_gate)
         {
-            var fault = _faults.FirstOrDefault(f => f.Matches(realPath, fullPath));
-            if (fault is not null && --fault.Remaining <= 0)
+            // Skipping faults count every matching request that passes them; the first ready one fires.
+            foreach (var fault in _faults.Where(f => f.Matches(realPath, fullPath)))
             {
-                _faults.Remove(fault);
+                if (fault.Skip > 0)
+                {
+                    fault.Skip--;
+                    continue;
+                }
+
+                if (--fault.Remaining <= 0)
+                {
+                    _faults.Remove(fault);
+                }
+
+                return fault;
             }
 
-            return fault;
+            return null;
         }
     }
 

@@ -10,6 +10,9 @@ internal sealed class PendingFault(string path, int status, string? body, int? r
     public string? ContentType { get; } = contentType;
     public int Remaining { get; set; } = times;
 
+    /// <summary>Matching requests still to let through before this fault fires.</summary>
+    public int Skip { get; set; }
+
     /// <summary>
     /// Matches the provider's real path (<c>/drive/v3/files</c>, <c>/2/files/list_folder</c>, <c>/v1.0/me</c>,
     /// <c>/token</c>) or the fake's full path by prefix; <c>*</c> matches every request to the provider.

@@ -11,6 +11,7 @@ internal static class ProviderPaths
     public const string DropboxApi = "/dropbox/api";
     public const string DropboxContent = "/dropbox/content";
     public const string DropboxLinks = "/dropbox/dl";
+    public const string DropboxNotify = "/dropbox/notify";
     public const string Microsoft = "/microsoft";
     public const string Graph = "/microsoft/graph";
     public const string GraphDownloads = "/microsoft/download";
@@ -21,6 +22,7 @@ internal static class ProviderPaths
         (DropboxApi, FakeProvider.Dropbox),
         (DropboxContent, FakeProvider.Dropbox),
         (DropboxLinks, FakeProvider.Dropbox),
+        (DropboxNotify, FakeProvider.Dropbox),
         (Dropbox, FakeProvider.Dropbox),
         (Graph, FakeProvider.Microsoft),
         (GraphDownloads, FakeProvider.Microsoft),

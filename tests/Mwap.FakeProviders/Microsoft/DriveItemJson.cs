@@ -9,7 +9,7 @@ namespace Mwap.FakeProviders.Microsoft;
 /// <summary>A Graph driveItem as OneDrive Personal returns it: facets (folder/file/root), quickXorHash only.</summary>
 internal static class DriveItemJson
 {
-    public static JsonObject Item(FakeDrive files, FakeDriveItem item, string? downloadUrl)
+    public static JsonObject Item(FakeDrive files, FakeDriveItem item, string? downloadUrl, bool withPath = true)
     {
         var json = new JsonObject();
         if (downloadUrl is not null)
@@ -24,8 +24,8 @@ internal static class DriveItemJson
         json["lastModifiedDateTime"] = Time(item.ModifiedTime);
         json["name"] = item.IsRoot ? "root" : item.Name;
         json["webUrl"] = $"https://onedrive.live.com/?id={Uri.EscapeDataString(item.Id)}";
-        json["size"] = item.IsFolder ? files.Descendants(item).Sum(i => i.Size ?? 0) : item.Size ?? 0;
-        json["parentReference"] = ParentReference(files, item);
+        json["size"] = item.IsFolder ? files.Subtree(item, skipTrashed: true).Sum(i => i.Size ?? 0) : item.Size ?? 0;
+        json["parentReference"] = ParentReference(files, item, withPath);
         json["fileSystemInfo"] = new JsonObject
         {
             ["createdDateTime"] = Time(item.CreatedTime),
@@ -61,14 +61,31 @@ internal static class DriveItemJson
 
     public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFF'Z'", CultureInfo.InvariantCulture);
 
-    private static JsonObject ParentReference(FakeDrive files, FakeDriveItem item)
+    /// <summary>What delta reports for a deleted item: Business style, with no name and no path.</summary>
+    public static JsonObject Deleted(FakeDrive files, FakeDriveItem item)
+    {
+        var json = new JsonObject
+        {
+            ["id"] = item.Id,
+            ["deleted"] = new JsonObject { ["state"] = "deleted" },
+            ["parentReference"] = new JsonObject { ["driveId"] = DriveId(files), ["driveType"] = "personal", ["id"] = item.ParentId },
+        };
+        json[item.IsFolder ? "folder" : "file"] = new JsonObject();
+        return json;
+    }
+
+    private static JsonObject ParentReference(FakeDrive files, FakeDriveItem item, bool withPath)
     {
         var reference = new JsonObject { ["driveId"] = DriveId(files), ["driveType"] = "personal" };
         if (item.ParentId is not null && files.Find(item.ParentId) is { } parent)
         {
             reference["id"] = parent.Id;
             reference["name"] = parent.IsRoot ? "root" : parent.Name;
-            reference["path"] = "/drive/root:" + files.PathOf(parent);
+            // Delta never carries parentReference.path: clients must track items by id.
+            if (withPath)
+            {
+                reference["path"] = "/drive/root:" + files.PathOf(parent);
+            }
         }
 
         return reference;

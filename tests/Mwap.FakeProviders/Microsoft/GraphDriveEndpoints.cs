@@ -28,6 +28,8 @@ internal static class GraphDriveEndpoints
         graph.MapGet("/drives/{driveId}/root/children", (HttpContext c, string driveId) => Children(c, provider, downloads, driveId, provider.Files.Root.Id));
         graph.MapGet("/drives/{driveId}/items/{id}", (HttpContext c, string driveId, string id) => Item(c, provider, downloads, driveId, id));
         graph.MapGet("/drives/{driveId}/items/{id}/children", (HttpContext c, string driveId, string id) => Children(c, provider, downloads, driveId, id));
+        graph.MapGet("/me/drive/root/delta", (HttpContext c) => GraphDeltaEndpoint.Delta(c, provider, downloads, null));
+        graph.MapGet("/drives/{driveId}/root/delta", (HttpContext c, string driveId) => GraphDeltaEndpoint.Delta(c, provider, downloads, driveId));
         app.MapGet(ProviderPaths.GraphDownloads + "/{token}", (string token) => Download(provider, downloads, token));
     }
 
@@ -115,8 +117,8 @@ internal static class GraphDriveEndpoints
         return Results.Bytes(content, item.MimeType, enableRangeProcessing: true);
     }
 
-    private static JsonObject Render(HttpContext context, FakeProviderState provider, Downloads downloads, FakeDriveItem item) =>
-        DriveItemJson.Item(provider.Files, item, item.Content is null ? null : DownloadUrl(context, provider, downloads, item));
+    internal static JsonObject Render(HttpContext context, FakeProviderState provider, Downloads downloads, FakeDriveItem item, bool withPath = true) =>
+        DriveItemJson.Item(provider.Files, item, item.Content is null ? null : DownloadUrl(context, provider, downloads, item), withPath);
 
     private static string DownloadUrl(HttpContext context, FakeProviderState provider, Downloads downloads, FakeDriveItem item)
     {

@@ -37,6 +37,7 @@ internal static class FileSyncHarness
     public static async Task<Connection> ConnectAsync(ConnectFlowApiFactory factory, FakeProvider provider)
     {
         State(factory, provider).Files.Clear();
+        State(factory, provider).ClearFaults();
         var connection = await Connection.CreateAsync(factory, provider);
         await connection.ConnectAsync(factory);
         return connection;

@@ -1,6 +1,5 @@
 using Mwap.Api.Features.Files.Sync;
 using Mwap.Api.Features.Integrations;
-using Mwap.Api.IntegrationTests.Infrastructure;
 using Mwap.FakeProviders;
 using static Mwap.Api.IntegrationTests.Features.Files.FileSyncHarness;
 
@@ -100,10 +99,11 @@ public sealed class FileSyncTests(FileSyncApiFactory factory) : IClassFixture<Fi
         BuildTree(fake.Files);
         var (fullPath, changesPath) = FeedPaths(provider);
 
-        // The third listing request fails for good: the full sync dies with some pages written.
-        fake.EnqueueFault(fullPath, 403, PermanentFailureBody(provider), times: 1, skip: 2);
+        // The second listing page fails for good (Drive's root lookup shares the path): the sync dies with a page written.
+        fake.EnqueueFault(fullPath, 403, PermanentFailureBody(provider), times: 1, skip: provider == FakeProvider.Google ? 2 : 1);
         var failed = await SyncAsync(factory, connection.IntegrationId);
         Assert.Equal(SyncResultKind.Failed, failed.Kind);
+        Assert.InRange(await CountAsync(factory, connection.IntegrationId), 1, fake.Files.Count - 1);
         var state = await SyncStateAsync(factory, connection.IntegrationId);
         Assert.Equal(SyncStates.Failed, state.State);
         Assert.Equal(1, state.ConsecutiveFailures);

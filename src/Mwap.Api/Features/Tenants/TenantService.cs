@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Mwap.Api.Features.Files;
 using Microsoft.Extensions.Options;
 using Mwap.Api.Features.AuditLog;
 using Mwap.Api.Features.Integrations;
@@ -122,9 +123,10 @@ internal sealed partial class TenantService(
             // Children first, in one transaction: a failure leaves the tenant whole.
             var members = await db.Set<ProjectMember>().Where(m => m.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
             var projects = await db.Set<Project>().Where(p => p.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
+            var files = await db.Set<VirtualFile>().Where(f => f.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
             var integrations = await db.Set<CloudIntegration>().Where(i => i.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
             db.Tenants.Remove(tenant);
-            audit.Record("tenant.delete", "tenant", tenant.Id, tenant.Id, new { name = tenant.Name, ownerId = tenant.OwnerId, projects, members, integrations });
+            audit.Record("tenant.delete", "tenant", tenant.Id, tenant.Id, new { name = tenant.Name, ownerId = tenant.OwnerId, projects, members, integrations, files });
             await SaveAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }

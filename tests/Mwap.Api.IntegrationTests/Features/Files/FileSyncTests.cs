@@ -166,4 +166,18 @@ public sealed class FileSyncTests(FileSyncApiFactory factory) : IClassFixture<Fi
         Assert.True(response.IsSuccessStatusCode, $"delete answered {(int)response.StatusCode}");
         Assert.Equal(0, await CountAsync(factory, connection.IntegrationId));
     }
+
+    [Fact]
+    public async Task DeletingTheTenant_RemovesItsIndex()
+    {
+        var connection = await ConnectAsync(factory, FakeProvider.Microsoft);
+        BuildTree(factory.Fake.Microsoft.Files);
+        await SyncOkAsync(factory, connection.IntegrationId);
+        Assert.True(await CountAsync(factory, connection.IntegrationId) > 0);
+
+        var admin = await factory.CreateSuperAdminClientAsync(Infrastructure.TestUsers.NewSubject("admin"));
+        var response = await admin.DeleteAsync($"/api/v1/tenants/{connection.TenantId}");
+        Assert.True(response.IsSuccessStatusCode, $"delete answered {(int)response.StatusCode}");
+        Assert.Equal(0, await CountAsync(factory, connection.IntegrationId));
+    }
 }

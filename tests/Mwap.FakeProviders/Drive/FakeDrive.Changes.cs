@@ -34,19 +34,29 @@ public sealed partial class FakeDrive
         ArgumentOutOfRangeException.ThrowIfNegative(files);
         ArgumentOutOfRangeException.ThrowIfLessThan(filesPerFolder, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(foldersPerFolder, 1);
-        var folderCount = Math.Max(1, (files + filesPerFolder - 1) / filesPerFolder);
-        var folders = new List<FakeDriveItem>(folderCount);
-        for (var i = 0; i < folderCount; i++)
+        if (!parent.IsFolder)
         {
-            // Heap numbering: folder i sits in folder (i - 1) / fan-out, so the tree is shallow and every level is full.
-            var owner = i == 0 ? parent : folders[(i - 1) / foldersPerFolder];
-            folders.Add(AddFolder(owner, string.Create(CultureInfo.InvariantCulture, $"{name}-{i + 1:0000}")));
+            throw new ArgumentException($"'{parent.Name}' is a file, not a folder.", nameof(parent));
         }
 
-        for (var i = 0; i < files; i++)
+        var folderCount = Math.Max(1, (files + filesPerFolder - 1) / filesPerFolder);
+        var folders = new List<FakeDriveItem>(folderCount);
+        var now = _time.GetUtcNow();
+        lock (_gate)
         {
-            var fileName = string.Create(CultureInfo.InvariantCulture, $"file-{i + 1:000000}.txt");
-            Add(_ids.Next(), fileName, folders[i / filesPerFolder], "text/plain", Encoding.UTF8.GetBytes(fileName + "\n"), null);
+            for (var i = 0; i < folderCount; i++)
+            {
+                // Heap numbering: folder i sits in folder (i - 1) / fan-out, so the tree is shallow and every level is full.
+                var owner = i == 0 ? parent : folders[(i - 1) / foldersPerFolder];
+                var folderName = string.Create(CultureInfo.InvariantCulture, $"{name}-{i + 1:0000}");
+                folders.Add(AddLocked(_ids.NextBulk(), folderName, owner, FakeDriveItem.FolderMimeType, null, now, now, null));
+            }
+
+            for (var i = 0; i < files; i++)
+            {
+                var fileName = string.Create(CultureInfo.InvariantCulture, $"file-{i + 1:000000}.txt");
+                AddLocked(_ids.NextBulk(), fileName, folders[i / filesPerFolder], "text/plain", Encoding.UTF8.GetBytes(fileName + "\n"), now, now, null);
+            }
         }
 
         return folders;

@@ -19,6 +19,11 @@ public sealed partial class FakeDrive
     private readonly TimeProvider _time;
     private long _version;
 
+    // Feeds page through the same snapshot many times; it stays valid until the next change bumps the version.
+    private readonly Dictionary<(string FolderId, bool SkipTrashed), IReadOnlyList<FakeDriveItem>> _subtrees = [];
+    private IReadOnlyList<FakeDriveItem>? _all;
+    private long _snapshotVersion = -1;
+
     internal FakeDrive(FakeProvider provider, TimeProvider time)
     {
         _ids = new ItemIds(provider);
@@ -106,18 +111,20 @@ public sealed partial class FakeDrive
     }
 
     /// <summary>Every item but the root, in insertion order.</summary>
-    public IReadOnlyList<FakeDriveItem> All()
+    public IReadOnlyList<FakeDriveItem> All() => [.. Snapshot()];
+
+    /// <summary>Like <see cref="All"/>, but a shared read-only snapshot that is reused until the drive changes.</summary>
+    internal IReadOnlyList<FakeDriveItem> Snapshot()
     {
         lock (_gate)
         {
-            var all = new List<FakeDriveItem>(_ordered.Count);
-            all.AddRange(_ordered.Where(i => !i.IsRoot));
-            return all;
+            DropStaleSnapshots();
+            return _all ??= [.. _ordered.Where(i => !i.IsRoot)];
         }
     }
 
     /// <summary>All items below a folder, parents before children.</summary>
-    public IReadOnlyList<FakeDriveItem> Descendants(FakeDriveItem folder) => Subtree(folder, skipTrashed: false);
+    public IReadOnlyList<FakeDriveItem> Descendants(FakeDriveItem folder) => [.. Subtree(folder, skipTrashed: false)];
 
     /// <summary>Display path such as "/Documents/Report.pdf"; the root is "".</summary>
     public string PathOf(FakeDriveItem item)
@@ -150,6 +157,13 @@ public sealed partial class FakeDrive
         var result = new List<FakeDriveItem>();
         lock (_gate)
         {
+            DropStaleSnapshots();
+            if (_subtrees.TryGetValue((folder.Id, skipTrashed), out var cached))
+            {
+                return cached;
+            }
+
+            _subtrees[(folder.Id, skipTrashed)] = result;
             var stack = new Stack<(List<FakeDriveItem> Siblings, int Next)>();
             if (_children.TryGetValue(folder.Id, out var top))
             {
@@ -182,6 +196,16 @@ public sealed partial class FakeDrive
         return result;
     }
 
+    private void DropStaleSnapshots()
+    {
+        if (_snapshotVersion != _version)
+        {
+            _subtrees.Clear();
+            _all = null;
+            _snapshotVersion = _version;
+        }
+    }
+
     private string PathOfLocked(FakeDriveItem item)
     {
         var parts = new Stack<string>();
@@ -204,27 +228,32 @@ public sealed partial class FakeDrive
         var now = _time.GetUtcNow();
         lock (_gate)
         {
-            if (parent is { IsDeleted: true })
-            {
-                throw new InvalidOperationException($"'{parent.Name}' was deleted.");
-            }
-
-            var item = new FakeDriveItem(id, name, parent?.Id, mimeType, content, modifiedTime ?? now, modifiedTime ?? now,
-                ++_version, sharedDriveId);
-            _items[id] = item;
-            _ordered.Add(item);
-            if (parent is not null)
-            {
-                if (!_children.TryGetValue(parent.Id, out var siblings))
-                {
-                    _children[parent.Id] = siblings = [];
-                }
-
-                siblings.Add(item);
-            }
-
-            Log(new DriveChange(item.Version, now, DriveChangeKind.Added, item, null, null, false));
-            return item;
+            return AddLocked(id, name, parent, mimeType, content, modifiedTime ?? now, now, sharedDriveId);
         }
+    }
+
+    private FakeDriveItem AddLocked(string id, string name, FakeDriveItem? parent, string mimeType, byte[]? content,
+        DateTimeOffset modifiedTime, DateTimeOffset now, string? sharedDriveId)
+    {
+        if (parent is { IsDeleted: true })
+        {
+            throw new InvalidOperationException($"'{parent.Name}' was deleted.");
+        }
+
+        var item = new FakeDriveItem(id, name, parent?.Id, mimeType, content, modifiedTime, modifiedTime, ++_version, sharedDriveId);
+        _items[id] = item;
+        _ordered.Add(item);
+        if (parent is not null)
+        {
+            if (!_children.TryGetValue(parent.Id, out var siblings))
+            {
+                _children[parent.Id] = siblings = [];
+            }
+
+            siblings.Add(item);
+        }
+
+        Log(new DriveChange(item.Version, now, DriveChangeKind.Added, item, null, null, false));
+        return item;
     }
 }

@@ -5,7 +5,7 @@ public sealed class FakeDriveItem
 {
     public const string FolderMimeType = "application/vnd.google-apps.folder";
 
-    private Lazy<ItemHashes>? _hashes;
+    private ItemHashes? _hashes;
     private byte[]? _content;
 
     internal FakeDriveItem(string id, string name, string? parentId, string mimeType, byte[]? content,
@@ -20,7 +20,7 @@ public sealed class FakeDriveItem
         ModifiedTime = modifiedTime;
         Version = version;
         SharedDriveId = sharedDriveId;
-        _hashes = content is null ? null : new Lazy<ItemHashes>(() => new ItemHashes(content));
+        _hashes = content is null ? null : new ItemHashes(content);
     }
 
     public string Id { get; }
@@ -40,7 +40,7 @@ public sealed class FakeDriveItem
         internal set
         {
             _content = value;
-            _hashes = value is null ? null : new Lazy<ItemHashes>(() => new ItemHashes(value));
+            _hashes = value is null ? null : new ItemHashes(value);
         }
     }
 
@@ -58,14 +58,21 @@ public sealed class FakeDriveItem
 
     public bool IsGoogleNative => !IsFolder && MimeType.StartsWith("application/vnd.google-apps.", StringComparison.Ordinal);
 
-    internal ItemHashes? Hashes => _hashes?.Value;
+    internal ItemHashes? Hashes => _hashes;
 }
 
+/// <summary>Each checksum is computed on first use: a listing of 100,000 files pays only for the hashes it shows.</summary>
 internal sealed class ItemHashes(byte[] content)
 {
-    public string Md5 { get; } = ContentHashes.Md5Hex(content);
-    public string Sha1 { get; } = ContentHashes.Sha1Hex(content);
-    public string Sha256 { get; } = ContentHashes.Sha256Hex(content);
-    public string DropboxContentHash { get; } = ContentHashes.DropboxContentHash(content);
-    public string QuickXor { get; } = ContentHashes.QuickXorBase64(content);
+    private string? _md5;
+    private string? _sha1;
+    private string? _sha256;
+    private string? _dropbox;
+    private string? _quickXor;
+
+    public string Md5 => _md5 ??= ContentHashes.Md5Hex(content);
+    public string Sha1 => _sha1 ??= ContentHashes.Sha1Hex(content);
+    public string Sha256 => _sha256 ??= ContentHashes.Sha256Hex(content);
+    public string DropboxContentHash => _dropbox ??= ContentHashes.DropboxContentHash(content);
+    public string QuickXor => _quickXor ??= ContentHashes.QuickXorBase64(content);
 }

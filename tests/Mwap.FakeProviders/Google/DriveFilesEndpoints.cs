@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Mwap.FakeProviders.Drive;
 using Mwap.FakeProviders.Hosting;
 
 namespace Mwap.FakeProviders.Google;
 
 /// <summary>Drive v3 <c>files.list</c> and <c>files.get</c> (metadata and <c>alt=media</c>).</summary>
-internal static class DriveFilesEndpoints
+internal static partial class DriveFilesEndpoints
 {
     public static void MapDriveFiles(this IEndpointRouteBuilder google, FakeProviderState provider)
     {
@@ -44,7 +45,7 @@ internal static class DriveFilesEndpoints
 
         // Without both flags Drive hides shared-drive items; clients that forget them see a partial tree.
         var allDrives = query["supportsAllDrives"] == "true" && query["includeItemsFromAllDrives"] == "true";
-        var items = provider.Files.All().Where(i => matches(i) && (allDrives || i.SharedDriveId is null)).ToList();
+        var items = Candidates(provider.Files, q).Where(i => matches(i) && (allDrives || i.SharedDriveId is null)).ToList();
         var scope = Scope(q, allDrives);
         var cursor = new PageCursor(0, 0);
         if (query.ContainsKey("pageToken") && !PageCursor.TryDecode(query["pageToken"], scope, out cursor))
@@ -93,6 +94,25 @@ internal static class DriveFilesEndpoints
 
         return FakeResult.Json((fields ?? DriveFileJson.DefaultFileFields).Apply(DriveFileJson.Full(item)));
     }
+
+    /// <summary>
+    /// The items worth testing against <c>q</c>: a query that is a plain <c>'id' in parents and …</c> chain can only
+    /// match that folder's children, so a folder-by-folder walk of a 100,000-file drive need not scan it per request.
+    /// </summary>
+    private static IReadOnlyList<FakeDriveItem> Candidates(FakeDrive files, string q)
+    {
+        var match = InParents().Match(q);
+        if (!match.Success || q.Contains(" or ", StringComparison.OrdinalIgnoreCase) || q.Contains("not ", StringComparison.OrdinalIgnoreCase))
+        {
+            return files.Snapshot();
+        }
+
+        var parentId = match.Groups[1].Value;
+        return files.Find(parentId == "root" ? files.Root.Id : parentId) is { IsFolder: true } folder ? files.Children(folder) : [];
+    }
+
+    [GeneratedRegex(@"^\s*'([^'\\]+)'\s+in\s+parents\b")]
+    private static partial Regex InParents();
 
     private static bool TryFields(IQueryCollection query, out DriveFields? fields)
     {

@@ -74,7 +74,7 @@ internal static class GraphDeltaEndpoint
         var pageSize = provider.PageSize(cursor.Top);
         if (cursor.Listing)
         {
-            IReadOnlyList<FakeDriveItem> all = [files.Root, .. files.Subtree(files.Root, skipTrashed: true)];
+            var all = new RootFirst(files.Root, files.Subtree(files.Root, skipTrashed: true));
             var (page, next) = new PageCursor(cursor.Offset, cursor.Page).Take(all, pageSize, provider.ShortPages);
             var items = page.Select(i => Select(context, GraphDriveEndpoints.Render(context, provider, downloads, i, withPath: false))).ToList();
             return next is { } n
@@ -183,6 +183,18 @@ internal static class GraphDeltaEndpoint
         var select = request.Query["$select"].ToString();
         return $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}?token={token.Encode()}"
             + (select.Length > 0 ? "&$select=" + Uri.EscapeDataString(select) : "");
+    }
+
+    /// <summary>The root followed by the drive's (cached) subtree, without copying 100,000 items per page.</summary>
+    private sealed class RootFirst(FakeDriveItem root, IReadOnlyList<FakeDriveItem> rest) : IReadOnlyList<FakeDriveItem>
+    {
+        public int Count => rest.Count + 1;
+
+        public FakeDriveItem this[int index] => index == 0 ? root : rest[index - 1];
+
+        public IEnumerator<FakeDriveItem> GetEnumerator() => rest.Prepend(root).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>Opaque delta/next token: listing offset or change position, the page number and the page size.</summary>

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
-using Mwap.Api.Features.Files;
 using Microsoft.Extensions.Options;
 using Mwap.Api.Features.AuditLog;
+using Mwap.Api.Features.Files;
 using Mwap.Api.Features.Integrations;
 using Mwap.Api.Features.Projects;
 using Mwap.Api.Infrastructure.Http;

@@ -1,5 +1,8 @@
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
 using Mwap.Api.Features.Files.Sync;
 using Mwap.Api.Features.Integrations;
+using Mwap.Api.IntegrationTests.Infrastructure;
 using Mwap.FakeProviders;
 using static Mwap.Api.IntegrationTests.Features.Files.FileSyncHarness;
 
@@ -175,9 +178,31 @@ public sealed class FileSyncTests(FileSyncApiFactory factory) : IClassFixture<Fi
         await SyncOkAsync(factory, connection.IntegrationId);
         Assert.True(await CountAsync(factory, connection.IntegrationId) > 0);
 
-        var admin = await factory.CreateSuperAdminClientAsync(Infrastructure.TestUsers.NewSubject("admin"));
+        var admin = await factory.CreateSuperAdminClientAsync(TestUsers.NewSubject("admin"));
         var response = await admin.DeleteAsync($"/api/v1/tenants/{connection.TenantId}");
         Assert.True(response.IsSuccessStatusCode, $"delete answered {(int)response.StatusCode}");
         Assert.Equal(0, await CountAsync(factory, connection.IntegrationId));
+    }
+
+    [Fact]
+    public async Task Connecting_QueuesTheInitialFullSync_AndTheRecurringJobSyncsEveryActiveIntegration()
+    {
+        var google = await ConnectAsync(factory, FakeProvider.Google);
+        var storage = factory.Services.GetRequiredService<JobStorage>();
+        var queued = storage.GetMonitoringApi().EnqueuedJobs("default", 0, 1000).Select(j => j.Value.Job)
+            .Where(j => j.Type == typeof(FileSyncJob) && j.Method.Name == nameof(FileSyncJob.SyncIntegrationAsync)).ToList();
+        Assert.Contains(queued, j => (string)j.Args[0] == google.IntegrationId && (bool)j.Args[1]);
+
+        BuildTree(factory.Fake.Google.Files);
+        var dropbox = await Connection.CreateAsync(factory, FakeProvider.Dropbox);
+        await dropbox.ConnectAsync(factory);
+        BuildTree(factory.Fake.Dropbox.Files);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            Assert.True(await scope.ServiceProvider.GetRequiredService<FileSyncJob>().RunAsync(CancellationToken.None) >= 2);
+        }
+
+        await AssertIndexMatchesAsync(factory, factory.Fake.Google.Files, google.IntegrationId);
+        await AssertIndexMatchesAsync(factory, factory.Fake.Dropbox.Files, dropbox.IntegrationId);
     }
 }

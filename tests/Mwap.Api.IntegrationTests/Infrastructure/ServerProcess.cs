@@ -16,7 +16,7 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string?> _environment;
     private Process? _process;
 
-    private ServerProcess(string name, IReadOnlyDictionary<string, string?> environment)
+    public ServerProcess(string name, IReadOnlyDictionary<string, string?> environment)
     {
         Name = name;
         _environment = environment;
@@ -46,6 +46,14 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public async Task StartAsync()
     {
+        Launch();
+        await WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Starts the process without waiting for it to be ready (<see cref="WaitUntilReadyAsync"/> does).</summary>
+    public void Launch()
+    {
+        _process?.Dispose();
         var dll = Path.Combine(AppContext.BaseDirectory, "Mwap.Api.dll");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -69,7 +77,6 @@ public sealed class ServerProcess : IAsyncDisposable
         _process.ErrorDataReceived += (_, e) => Remember(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        await WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
     }
 
     public async Task WaitUntilReadyAsync(TimeSpan timeout)

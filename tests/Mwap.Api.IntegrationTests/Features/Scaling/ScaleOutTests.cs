@@ -10,6 +10,7 @@ using Npgsql;
 namespace Mwap.Api.IntegrationTests.Features.Scaling;
 
 /// <summary>Two server processes on one PostgreSQL and one Redis: caches, schedules and jobs behave as one server.</summary>
+[TestCaseOrderer(typeof(KillingTestsLast))]
 public sealed class ScaleOutTests(TwoInstancesFixture fixture) : IClassFixture<TwoInstancesFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -120,6 +121,7 @@ public sealed class ScaleOutTests(TwoInstancesFixture fixture) : IClassFixture<T
         Assert.Contains(first, processed);
         Assert.Contains(fixture.Instances.Single(i => i != first), processed);
         Assert.True(clock.Elapsed < Patience, $"took {clock.Elapsed}");
+        first.Launch(); // back for any later test (EnsureBothRunningAsync waits for it)
     }
 
     private static string? Value(IDictionary<string, string>? values, string key) =>

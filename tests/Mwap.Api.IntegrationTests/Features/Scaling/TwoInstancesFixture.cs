@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.Storage;
+using Microsoft.EntityFrameworkCore;
+using Mwap.Api.Infrastructure.Persistence;
 using Mwap.Api.IntegrationTests.Infrastructure;
 using Npgsql;
 
@@ -9,13 +11,13 @@ namespace Mwap.Api.IntegrationTests.Features.Scaling;
 
 /// <summary>
 /// Two real server processes (A and B) on one PostgreSQL database and one Redis, both running jobs, as a scaled-out
-/// deployment would. The audit-log retention job runs every two seconds so a test can watch several occurrences; the
+/// deployment would. The audit-log retention job runs every second so a test can watch several occurrences; the
 /// integration jobs never fire by themselves (a test triggers them). A job left by a dead instance becomes visible
 /// again after five seconds. Started only in the PostgreSQL pass of the test command.
 /// </summary>
 public sealed class TwoInstancesFixture : IAsyncLifetime
 {
-    public const string RetentionCron = "*/2 * * * * *";
+    public const string RetentionCron = "* * * * * *";
     public const string PostgresOnly = "Runs in the PostgreSQL pass (MWAP_TEST_DATABASE=postgres): two processes need one shared database";
 
     private readonly List<ServerProcess> _instances = [];
@@ -44,12 +46,20 @@ public sealed class TwoInstancesFixture : IAsyncLifetime
         Issuer = await TestIssuer.StartAsync();
         Redis = await RedisServer.SharedAsync();
         _database = await TestDatabase.CreateAsync("Postgres");
-        var environment = Environment();
-        // One after the other: the first applies the migrations, the second finds them applied.
-        _instances.Add(await ServerProcess.StartAsync("A", environment("A")));
-        _instances.Add(await ServerProcess.StartAsync("B", environment("B")));
-        var options = new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = false };
+        // The schema is prepared here, once, so both instances can start at the same time (as a deployment that ran
+        // the `migrate` verb first would); starting them in parallel halves the fixture's time.
+        await using (var db = new PostgresMwapDbContext(new DbContextOptionsBuilder<PostgresMwapDbContext>()
+                         .UseNpgsql(ConnectionString).UseSnakeCaseNamingConvention().Options))
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        var options = new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true };
         Jobs = new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(ConnectionString, options), options);
+        var environment = Environment();
+        _instances.Add(new ServerProcess("A", environment("A")));
+        _instances.Add(new ServerProcess("B", environment("B")));
+        await EnsureBothRunningAsync();
     }
 
     private Func<string, IReadOnlyDictionary<string, string?>> Environment()
@@ -65,7 +75,9 @@ public sealed class TwoInstancesFixture : IAsyncLifetime
             ["Auth__Authority"] = Issuer.Authority,
             ["Auth__Audience"] = TestIssuer.Audience,
             ["Auth__RequireHttpsMetadata"] = "false",
-            ["Auth__SuperAdmins__0"] = AdminSubject,
+            // One instance seeds the superadmin; both read it from the database.
+            ["Auth__SuperAdmins__0"] = name == "A" ? AdminSubject : null,
+            ["Database__MigrateOnStartup"] = "false",
             ["Encryption__ActiveKeyId"] = "k1",
             ["Encryption__Keys__k1"] = key,
             ["OAuth__StateSecret"] = stateSecret,
@@ -88,8 +100,10 @@ public sealed class TwoInstancesFixture : IAsyncLifetime
     {
         foreach (var instance in _instances.Where(i => !i.IsRunning))
         {
-            await instance.StartAsync();
+            instance.Launch();
         }
+
+        await Task.WhenAll(_instances.Select(i => i.WaitUntilReadyAsync(TimeSpan.FromSeconds(60))));
     }
 
     /// <summary>The instance whose process id appears in a Hangfire server id (<c>{machine}:{pid}:{guid}</c>).</summary>

@@ -36,11 +36,13 @@ public sealed class OwnPostgresApiFactory : MwapApiFactory
 
     public override async ValueTask DisposeAsync()
     {
-        await base.DisposeAsync();
-        if (Cluster is not null)
+        if (Cluster is null)
         {
-            await Cluster.DisposeAsync();
+            return; // the SQLite pass: nothing was started
         }
+
+        await base.DisposeAsync();
+        await Cluster.DisposeAsync();
     }
 }
 

@@ -9,6 +9,7 @@ using Mwap.Api.Features.ProjectTypes;
 using Mwap.Api.Features.Tenants;
 using Mwap.Api.Features.Users;
 using Mwap.Api.Infrastructure;
+using Mwap.Api.Infrastructure.Caching;
 using Mwap.Api.Infrastructure.Cli;
 using Mwap.Api.Infrastructure.Http;
 using Mwap.Api.Infrastructure.Jobs;
@@ -23,6 +24,7 @@ var builder = WebApplication.CreateBuilder(hostArgs);
 builder.AddObservability(commandLine: verb is not null);
 builder.AddPersistence();
 builder.AddMwapAuthentication();
+builder.AddRedis();
 builder.AddHttpPipeline();
 builder.AddJobs();
 

@@ -17,12 +17,14 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private readonly string? _dataDirectory;
     private readonly string? _binDirectory;
+    private readonly string? _serverOptions;
 
-    private PostgresServer(string adminConnectionString, string? dataDirectory, string? binDirectory)
+    private PostgresServer(string adminConnectionString, string? dataDirectory, string? binDirectory, string? serverOptions = null)
     {
         AdminConnectionString = adminConnectionString;
         _dataDirectory = dataDirectory;
         _binDirectory = binDirectory;
+        _serverOptions = serverOptions;
     }
 
     /// <summary>Connection string to the <c>postgres</c> maintenance database, as superuser.</summary>
@@ -47,9 +49,10 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
-    public static async Task<PostgresServer> StartAsync()
+    /// <summary>Starts a server of its own; <paramref name="allowExternal"/> false ignores <c>MWAP_TEST_POSTGRES</c> (a test that stops its server).</summary>
+    public static async Task<PostgresServer> StartAsync(bool allowExternal = true)
     {
-        if (Environment.GetEnvironmentVariable("MWAP_TEST_POSTGRES") is { Length: > 0 } external)
+        if (allowExternal && Environment.GetEnvironmentVariable("MWAP_TEST_POSTGRES") is { Length: > 0 } external)
         {
             return new PostgresServer(external, null, null);
         }
@@ -72,7 +75,7 @@ public sealed class PostgresServer : IAsyncDisposable
             "-c full_page_writes=off -c max_connections=400 -c shared_buffers=64MB";
         await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", dir, "-o", serverOptions, "-l", Path.Combine(dir, "server.log"), "-w", "-t", "60", "start"], asRoot);
         var admin = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false;Timeout=15";
-        return new PostgresServer(admin, dir, bin);
+        return new PostgresServer(admin, dir, bin, serverOptions);
     }
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
@@ -94,6 +97,22 @@ public sealed class PostgresServer : IAsyncDisposable
         await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
         await command.ExecuteNonQueryAsync();
     }
+
+    /// <summary>Stops the server at once (<c>pg_ctl stop -m immediate</c>, as a crash would) and keeps its files for <see cref="ResumeAsync"/>.</summary>
+    public async Task KillAsync()
+    {
+        await RunAsync(Path.Combine(RequireOwnServer(), "pg_ctl"), ["-D", _dataDirectory!, "-m", "immediate", "-w", "stop"], Environment.UserName == "root");
+    }
+
+    /// <summary>Starts a server stopped by <see cref="KillAsync"/> again, on the same port (it recovers from its WAL).</summary>
+    public async Task ResumeAsync()
+    {
+        await RunAsync(Path.Combine(RequireOwnServer(), "pg_ctl"),
+            ["-D", _dataDirectory!, "-o", _serverOptions!, "-l", Path.Combine(_dataDirectory!, "server.log"), "-w", "-t", "60", "start"],
+            Environment.UserName == "root");
+    }
+
+    private string RequireOwnServer() => _binDirectory ?? throw new InvalidOperationException("This PostgreSQL server was not started by the tests.");
 
     /// <summary>Stops the server (fast) and removes its files.</summary>
     public async Task StopAsync()

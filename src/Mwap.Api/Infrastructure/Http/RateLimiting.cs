@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Mwap.Api.Infrastructure.Caching;
 
 namespace Mwap.Api.Infrastructure.Http;
 
@@ -22,9 +23,10 @@ internal sealed class RateLimitingOptions
 /// <summary>
 /// Fixed-window limiter keyed by user (each key's window opens with its first request). Unlike ASP.NET's partitioned limiter it can tell the caller how much of
 /// the window is left, which MWAP clients read from <c>X-RateLimit-*</c> on every response.
-/// State is per instance (in memory); several instances each enforce the limit.
+/// State is per instance (in memory) unless Redis is configured: then the counters live in Redis and the limit holds
+/// across every instance, with this instance's own count as the fallback while Redis is unreachable.
 /// </summary>
-internal sealed class UserRateLimiter(TimeProvider time, IOptions<RateLimitingOptions> options)
+internal sealed class UserRateLimiter(TimeProvider time, IOptions<RateLimitingOptions> options, RedisRateLimitStore? shared = null)
 {
     private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
     private long _nextSweepTicks;
@@ -43,6 +45,21 @@ internal sealed class UserRateLimiter(TimeProvider time, IOptions<RateLimitingOp
             _ => new Window(now + length, 1),
             (_, w) => now < w.End ? w with { Count = w.Count + 1 } : new Window(now + length, 1));
         return (window.Count <= limit, limit, Math.Max(0, limit - window.Count), window.End);
+    }
+
+    /// <summary>The global per-user limit, counted in Redis when configured.</summary>
+    public Task<(bool Allowed, int Limit, int Remaining, DateTimeOffset Reset)> AcquireAsync(string key) =>
+        AcquireAsync(key, options.Value.PermitLimit, TimeSpan.FromSeconds(options.Value.WindowSeconds));
+
+    /// <summary>A limit of its own for <paramref name="key"/>, counted in Redis when configured.</summary>
+    public async Task<(bool Allowed, int Limit, int Remaining, DateTimeOffset Reset)> AcquireAsync(string key, int limit, TimeSpan length)
+    {
+        if (shared is not null && await shared.IncrementAsync(key, length) is var (count, untilReset))
+        {
+            return (count <= limit, limit, (int)Math.Max(0, limit - count), time.GetUtcNow() + untilReset);
+        }
+
+        return Acquire(key, limit, length);
     }
 
     // Now and then drop finished windows so the dictionary holds only callers of current windows.
@@ -78,7 +95,7 @@ internal static class RateLimitingMiddleware
         {
             var http = context.HttpContext;
             var key = name + ":" + string.Join(':', routeValues.Select(v => (http.Request.RouteValues[v] as string)?.ToLowerInvariant()));
-            var (allowed, max, remaining, reset) = http.RequestServices.GetRequiredService<UserRateLimiter>().Acquire(key, limit, TimeSpan.FromSeconds(windowSeconds));
+            var (allowed, max, remaining, reset) = await http.RequestServices.GetRequiredService<UserRateLimiter>().AcquireAsync(key, limit, TimeSpan.FromSeconds(windowSeconds));
             var seconds = Math.Max(1, (int)Math.Ceiling((reset - http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()).TotalSeconds));
             http.Response.Headers["RateLimit-Policy"] = $"{max};w={windowSeconds}";
             http.Response.Headers["RateLimit-Limit"] = max.ToString(CultureInfo.InvariantCulture);
@@ -104,7 +121,7 @@ internal static class RateLimitingMiddleware
         var limiter = context.RequestServices.GetRequiredService<UserRateLimiter>();
         var sub = context.User.FindFirst("sub")?.Value;
         var key = sub is not null ? "u:" + sub : "ip:" + context.Connection.RemoteIpAddress;
-        var (allowed, limit, remaining, reset) = limiter.Acquire(key);
+        var (allowed, limit, remaining, reset) = await limiter.AcquireAsync(key);
         var headers = context.Response.Headers;
         headers["X-RateLimit-Limit"] = limit.ToString(CultureInfo.InvariantCulture);
         headers["X-RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);

@@ -24,6 +24,14 @@ internal sealed class JobsOptions
     [Range(1, 300)]
     public int PollIntervalSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// How long a fetched job stays invisible to other instances without a sign of life from the instance running it, in
+    /// seconds (default 300). The running instance renews it while the job runs (sliding), so a long job is never
+    /// started twice; if that instance dies, another picks the job up once this time has passed.
+    /// </summary>
+    [Range(5, 86_400)]
+    public int InvisibilityTimeoutSeconds { get; set; } = 300;
+
     /// <summary>Cron (UTC) of the audit-log retention job (default daily at 03:00).</summary>
     [Required]
     public string AuditLogRetentionCron { get; set; } = "0 3 * * *";
@@ -53,6 +61,8 @@ internal static class JobsSetup
                 server.WorkerCount = sp.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount;
                 server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
                 server.ShutdownTimeout = TimeSpan.FromSeconds(20);
+                // Delayed and recurring jobs are noticed as promptly as queued ones (Hangfire's default is 15 s).
+                server.SchedulePollingInterval = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<JobsOptions>>().Value.PollIntervalSeconds);
             });
             builder.Services.AddHostedService<RecurringJobSchedule>();
         }
@@ -65,11 +75,19 @@ internal static class JobsSetup
     {
         var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         var configuration = sp.GetRequiredService<IConfiguration>();
-        var poll = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<JobsOptions>>().Value.PollIntervalSeconds);
+        var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
+        var poll = TimeSpan.FromSeconds(jobs.PollIntervalSeconds);
         var connectionString = configuration.GetConnectionString(PersistenceSetup.ConnectionStringName);
         if (database.Provider == DatabaseProvider.Postgres)
         {
-            var options = new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true, QueuePollInterval = poll };
+            var options = new PostgreSqlStorageOptions
+            {
+                SchemaName = "hangfire",
+                PrepareSchemaIfNecessary = true,
+                QueuePollInterval = poll,
+                InvisibilityTimeout = TimeSpan.FromSeconds(jobs.InvisibilityTimeoutSeconds),
+                UseSlidingInvisibilityTimeout = true,
+            };
             return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString!, options), options);
         }
 

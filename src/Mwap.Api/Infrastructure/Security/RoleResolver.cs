@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
 using Mwap.Api.Features.Projects;
+using Mwap.Api.Infrastructure.Caching;
 using Mwap.Api.Infrastructure.Persistence;
 
 namespace Mwap.Api.Infrastructure.Security;
@@ -29,7 +30,7 @@ internal interface IRoleResolver
 /// Roles are read on every request, so they are cached per user (HybridCache, a few minutes) and invalidated on
 /// every membership, ownership or superadmin change. Scoped: also remembers the answer for the rest of the request.
 /// </summary>
-internal sealed class RoleResolver(MwapDbContext db, HybridCache cache) : IRoleResolver
+internal sealed class RoleResolver(MwapDbContext db, HybridCache cache, ICacheInvalidationBus invalidations) : IRoleResolver
 {
     private static readonly HybridCacheEntryOptions Entry = new() { Expiration = TimeSpan.FromMinutes(5), LocalCacheExpiration = TimeSpan.FromMinutes(5) };
     private UserRoles? _current;
@@ -48,14 +49,19 @@ internal sealed class RoleResolver(MwapDbContext db, HybridCache cache) : IRoleR
 
     public async Task InvalidateAsync(IEnumerable<string> userIds, CancellationToken cancellationToken = default)
     {
+        var keys = new List<string>();
         foreach (var userId in userIds.Distinct(StringComparer.Ordinal))
         {
             await cache.RemoveAsync(Key(userId), cancellationToken);
+            keys.Add(Key(userId));
             if (_current?.UserId == userId)
             {
                 _current = null;
             }
         }
+
+        // RemoveAsync cleared this instance and the shared level; other instances still hold the entry in memory.
+        await invalidations.PublishAsync(keys, cancellationToken);
     }
 
     private static string Key(string userId) => "roles:" + userId;

@@ -11,6 +11,7 @@ namespace Mwap.Api.IntegrationTests.Features.Scaling;
 
 /// <summary>Two server processes on one PostgreSQL and one Redis: caches, schedules and jobs behave as one server.</summary>
 [TestCaseOrderer(typeof(KillingTestsLast))]
+[Trait("Pass", "postgres")]
 public sealed class ScaleOutTests(TwoInstancesFixture fixture) : IClassFixture<TwoInstancesFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

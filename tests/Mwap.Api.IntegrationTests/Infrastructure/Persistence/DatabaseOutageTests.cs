@@ -47,6 +47,7 @@ public sealed class OwnPostgresApiFactory : MwapApiFactory
 }
 
 /// <summary>PostgreSQL goes down and comes back: readiness and the API say so promptly, and the same server recovers without a restart.</summary>
+[Trait("Pass", "postgres")]
 public sealed class DatabaseOutageTests(OwnPostgresApiFactory factory) : IClassFixture<OwnPostgresApiFactory>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);

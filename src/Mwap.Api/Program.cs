@@ -3,6 +3,7 @@ using Mwap.Api.Features.CloudProviders;
 using Mwap.Api.Features.Integrations;
 using Mwap.Api.Features.Integrations.OAuth;
 using Mwap.Api.Features.Members;
+using Mwap.Api.Features.Operations;
 using Mwap.Api.Features.Projects;
 using Mwap.Api.Features.ProjectTypes;
 using Mwap.Api.Features.Tenants;
@@ -20,6 +21,7 @@ DefaultEnvironment.Apply();
 var builder = WebApplication.CreateBuilder(hostArgs);
 
 builder.AddObservability(commandLine: verb is not null);
+builder.AddTelemetry();
 builder.AddPersistence();
 builder.AddMwapAuthentication();
 builder.AddHttpPipeline();
@@ -31,6 +33,7 @@ builder.Services.AddProjectTypesFeature();
 builder.Services.AddCloudProvidersFeature();
 builder.Services.AddIntegrationsFeature(builder.Configuration);
 builder.Services.AddProjectsFeature();
+builder.Services.AddOperationsFeature();
 
 var app = builder.Build();
 if (verb is not null)
@@ -41,6 +44,8 @@ if (verb is not null)
 app.UseMwapPipeline();
 app.MapHealthEndpoints();
 app.MapDocsAndWellKnown();
+app.MapMetricsEndpoint();
+app.MapJobsDashboard();
 
 var api = app.MapGroup("/api/v1");
 api.MapUsersEndpoints();
@@ -54,6 +59,7 @@ api.MapCloudProvidersEndpoints();
 api.MapProjectsEndpoints();
 api.MapMembersEndpoints();
 api.MapAuditLogEndpoints();
+api.MapOperationsEndpoints();
 api.MapApiNotFound();
 
 await app.RunAsync();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Mwap.Api.Features.AuditLog;
 using Mwap.Api.Features.Integrations.Health;
 using Mwap.Api.Features.Integrations.Tokens;
+using Mwap.Api.Features.Operations;
 
 namespace Mwap.Api.Infrastructure.Jobs;
 
@@ -21,6 +22,8 @@ internal sealed class RecurringJobSchedule(IRecurringJobManager recurring, IOpti
             job => job.RunAsync(CancellationToken.None), integrations.Value.RefreshCron, utc);
         recurring.AddOrUpdate<IntegrationHealthJob>(IntegrationHealthJob.RecurringJobId,
             job => job.RunAsync(CancellationToken.None), integrations.Value.HealthCheckCron, utc);
+        recurring.AddOrUpdate<MaintenanceJob>(MaintenanceJob.RecurringJobId,
+            job => job.RunAsync(CancellationToken.None), options.Value.MaintenanceCron, utc);
         return Task.CompletedTask;
     }
 

@@ -18,6 +18,9 @@ internal static class MetricsEndpoint
         var options = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value;
         if (!options.Enabled)
         {
+            // Off: a plain 404 for everyone, rather than the 401 an unknown path gets from the fallback policy.
+            app.MapGet(options.Path, (HttpContext http) => Results.Json(ErrorResponseWriter.Create(http, ErrorCodes.RouteNotFound, "Metrics are disabled"),
+                MwapJson.Options, statusCode: StatusCodes.Status404NotFound)).AllowAnonymous().ExcludeFromDescription();
             return app;
         }
 

@@ -127,15 +127,23 @@ internal static class LoadBenchProgram
         var typeId = await PostAsync(http, adminToken, "/api/v1/project-types", new { name = "Bench type", description = "Load benchmark", configSchema = new { type = "object" }, isActive = true });
         var providerId = await PostAsync(http, adminToken, "/api/v1/cloud-providers", new
         {
-            name = "Bench Dropbox", slug = "dropbox", scopes = new[] { "files.metadata.read" },
-            authUrl = "https://www.dropbox.com/oauth2/authorize", tokenUrl = "https://api.dropboxapi.com/oauth2/token",
-            clientId = "bench-client", clientSecret = "bench-secret",
+            name = "Bench Dropbox",
+            slug = "dropbox",
+            scopes = new[] { "files.metadata.read" },
+            authUrl = "https://www.dropbox.com/oauth2/authorize",
+            tokenUrl = "https://api.dropboxapi.com/oauth2/token",
+            clientId = "bench-client",
+            clientSecret = "bench-secret",
         });
         var tenantId = await PostAsync(http, ownerToken, "/api/v1/tenants", new { name = "Bench tenant" });
         var integrationId = await PostAsync(http, ownerToken, $"/api/v1/tenants/{tenantId}/integrations", new { providerId });
         var projectId = await PostAsync(http, ownerToken, "/api/v1/projects", new
         {
-            tenantId, projectTypeId = typeId, cloudIntegrationId = integrationId, folderpath = "/Bench", name = "Bench project",
+            tenantId,
+            projectTypeId = typeId,
+            cloudIntegrationId = integrationId,
+            folderpath = "/Bench",
+            name = "Bench project",
         });
 
         // The 1,000-file folder, written as the sync engine writes it.

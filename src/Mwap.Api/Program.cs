@@ -4,6 +4,7 @@ using Mwap.Api.Features.Files;
 using Mwap.Api.Features.Integrations;
 using Mwap.Api.Features.Integrations.OAuth;
 using Mwap.Api.Features.Members;
+using Mwap.Api.Features.Operations;
 using Mwap.Api.Features.Projects;
 using Mwap.Api.Features.ProjectTypes;
 using Mwap.Api.Features.Tenants;
@@ -22,6 +23,7 @@ DefaultEnvironment.Apply();
 var builder = WebApplication.CreateBuilder(hostArgs);
 
 builder.AddObservability(commandLine: verb is not null);
+builder.AddTelemetry();
 builder.AddPersistence();
 builder.AddMwapAuthentication();
 builder.AddRedis();
@@ -35,6 +37,7 @@ builder.Services.AddCloudProvidersFeature();
 builder.Services.AddIntegrationsFeature(builder.Configuration);
 builder.Services.AddProjectsFeature();
 builder.Services.AddFilesFeature();
+builder.Services.AddOperationsFeature();
 
 var app = builder.Build();
 if (verb is not null)
@@ -45,6 +48,8 @@ if (verb is not null)
 app.UseMwapPipeline();
 app.MapHealthEndpoints();
 app.MapDocsAndWellKnown();
+app.MapMetricsEndpoint();
+app.MapJobsDashboard();
 
 var api = app.MapGroup("/api/v1");
 api.MapUsersEndpoints();
@@ -59,6 +64,7 @@ api.MapProjectsEndpoints();
 api.MapMembersEndpoints();
 api.MapFilesEndpoints();
 api.MapAuditLogEndpoints();
+api.MapOperationsEndpoints();
 api.MapApiNotFound();
 
 await app.RunAsync();

@@ -35,6 +35,10 @@ internal sealed class JobsOptions
     /// <summary>Cron (UTC) of the audit-log retention job (default daily at 03:00).</summary>
     [Required]
     public string AuditLogRetentionCron { get; set; } = "0 3 * * *";
+
+    /// <summary>Cron (UTC) of the database maintenance job (default Sundays at 03:00).</summary>
+    [Required]
+    public string MaintenanceCron { get; set; } = "0 3 * * 0";
 }
 
 internal static class JobsSetup
@@ -48,6 +52,7 @@ internal static class JobsSetup
     {
         builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<JobStorage>(CreateStorage);
+        JobTelemetryFilter.EnsureRegistered();
         builder.Services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()

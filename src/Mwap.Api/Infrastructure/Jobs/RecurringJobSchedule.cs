@@ -4,6 +4,7 @@ using Mwap.Api.Features.AuditLog;
 using Mwap.Api.Features.Files.Sync;
 using Mwap.Api.Features.Integrations.Health;
 using Mwap.Api.Features.Integrations.Tokens;
+using Mwap.Api.Features.Operations;
 
 namespace Mwap.Api.Infrastructure.Jobs;
 
@@ -24,6 +25,8 @@ internal sealed class RecurringJobSchedule(IRecurringJobManager recurring, IOpti
             job => job.RunAsync(CancellationToken.None), integrations.Value.HealthCheckCron, utc);
         recurring.AddOrUpdate<FileSyncJob>(FileSyncJob.RecurringJobId,
             job => job.RunAsync(CancellationToken.None), integrations.Value.SyncCron, utc);
+        recurring.AddOrUpdate<MaintenanceJob>(MaintenanceJob.RecurringJobId,
+            job => job.RunAsync(CancellationToken.None), options.Value.MaintenanceCron, utc);
         return Task.CompletedTask;
     }
 

@@ -1,7 +1,9 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
 using Mwap.Api.Features.Projects;
 using Mwap.Api.Infrastructure.Caching;
+using Mwap.Api.Infrastructure.Observability;
 using Mwap.Api.Infrastructure.Persistence;
 
 namespace Mwap.Api.Infrastructure.Security;
@@ -42,8 +44,13 @@ internal sealed class RoleResolver(MwapDbContext db, HybridCache cache, ICacheIn
             return _current;
         }
 
-        _current = await cache.GetOrCreateAsync(Key(userId), (db, userId), static async (state, ct) => await LoadAsync(state.db, state.userId, ct),
-            Entry, cancellationToken: cancellationToken);
+        var loaded = new StrongBox<bool>();
+        _current = await cache.GetOrCreateAsync(Key(userId), (db, userId, loaded), static async (state, ct) =>
+        {
+            state.loaded.Value = true;
+            return await LoadAsync(state.db, state.userId, ct);
+        }, Entry, cancellationToken: cancellationToken);
+        MwapMetrics.RecordCacheLookup("roles", hit: !loaded.Value);
         return _current;
     }
 

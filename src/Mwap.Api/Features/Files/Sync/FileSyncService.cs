@@ -4,6 +4,7 @@ using Mwap.Api.Features.CloudProviders;
 using Mwap.Api.Features.Integrations;
 using Mwap.Api.Features.Integrations.Providers;
 using Mwap.Api.Features.Integrations.Tokens;
+using Mwap.Api.Infrastructure.Observability;
 using Mwap.Api.Infrastructure.Persistence;
 
 namespace Mwap.Api.Features.Files.Sync;
@@ -97,6 +98,7 @@ internal sealed partial class FileSyncService(
                 .SetProperty(i => i.Sync.ConsecutiveFailures, 0)
                 .SetProperty(i => i.Sync.FilesIndexed, count), cancellationToken);
             LogSynced(logger, integrationId, mode, changes, count, clock.ElapsedMilliseconds);
+            MwapMetrics.RecordSync(kind, mode, clock.Elapsed, changes);
             return new SyncResult(SyncResultKind.Completed, mode, changes, count);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

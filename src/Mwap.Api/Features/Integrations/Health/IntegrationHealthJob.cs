@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Mwap.Api.Features.Integrations.Tokens;
+using Mwap.Api.Infrastructure.Observability;
 using Mwap.Api.Infrastructure.Persistence;
 
 namespace Mwap.Api.Features.Integrations.Health;
@@ -26,6 +27,7 @@ internal sealed partial class IntegrationHealthJob(IServiceScopeFactory scopes, 
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // One integration's failure must not stop the checks of the others.
+                    MwapMetrics.RecordHealthCheck("error");
                     LogCheckFailed(logger, id, e.GetType().Name);
                 }
             });

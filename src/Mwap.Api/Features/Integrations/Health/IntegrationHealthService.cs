@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Mwap.Api.Features.Integrations.Providers;
 using Mwap.Api.Features.Integrations.Tokens;
+using Mwap.Api.Infrastructure.Observability;
 using Mwap.Api.Infrastructure.Persistence;
 
 namespace Mwap.Api.Features.Integrations.Health;
@@ -82,6 +83,7 @@ internal sealed class IntegrationHealthService(MwapDbContext db, TokenService to
         }
 
         var health = await integrations.AsNoTracking().Select(i => i.Health).FirstAsync(cancellationToken);
+        MwapMetrics.RecordHealthCheck(health.Status);
         return new HealthResult(status, now, message, new IntegrationHealthResponse(health.Status, health.LastCheck, health.ErrorCount, health.LastError));
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Mwap.Api.Features.AuditLog;
 using Mwap.Api.Features.CloudProviders;
 using Mwap.Api.Features.Integrations.Providers;
+using Mwap.Api.Infrastructure.Observability;
 using Mwap.Api.Infrastructure.Persistence;
 using Mwap.Api.Infrastructure.Security;
 
@@ -128,11 +129,13 @@ internal sealed partial class TokenService(
             {
                 var tokens = await providers.ClientFor(provider).RefreshAsync(providers.Configure(provider), refreshToken, cancellationToken);
                 Store(integration, tokens);
+                MwapMetrics.RecordTokenRefresh(succeeded: true);
                 audit.Record("integration.tokens.refresh", "cloud-integration", integrationId, integration.TenantId,
                     new { provider = provider.Slug, rotated = tokens.RefreshToken != refreshToken });
             }
             catch (ProviderException e) when (e.Kind is ProviderErrorKind.InvalidGrant or ProviderErrorKind.InvalidClient)
             {
+                MwapMetrics.RecordTokenRefresh(succeeded: false);
                 // The grant is gone: the owner must reconnect. Stop retrying until they do.
                 integration.Status = IntegrationStatus.Expired;
                 integration.Health.Status = "unhealthy";
@@ -144,6 +147,11 @@ internal sealed partial class TokenService(
                 LogReconsent(logger, integrationId, e.Kind.ToString());
                 ReleaseLease(integration);
                 await db.SaveChangesAsync(cancellationToken);
+                throw;
+            }
+            catch (ProviderException)
+            {
+                MwapMetrics.RecordTokenRefresh(succeeded: false);
                 throw;
             }
 

@@ -179,12 +179,16 @@ internal static class LoadBenchProgram
         return new Seed(tenantId, projectId, integrationId, OwnerSub);
     }
 
-    // The raw loop reads what each endpoint needs from the database, with nothing else: no HTTP, JSON or auth.
+    // The raw loop makes the same reads each endpoint makes (the API's roles come from its cache), with nothing else:
+    // no HTTP, JSON, authentication or authorisation.
     private static async Task RawProjectAsync(NpgsqlConnection connection, Seed seed)
     {
         await using var command = new NpgsqlCommand("SELECT * FROM projects WHERE id = @id", connection);
         command.Parameters.AddWithValue("id", seed.ProjectId);
         await DrainAsync(command);
+        await using var members = new NpgsqlCommand("SELECT user_id, role FROM project_members WHERE project_id = @id", connection);
+        members.Parameters.AddWithValue("id", seed.ProjectId);
+        await DrainAsync(members);
     }
 
     private static async Task RawRolesAsync(NpgsqlConnection connection, Seed seed)
@@ -198,6 +202,14 @@ internal static class LoadBenchProgram
 
     private static async Task RawFilesAsync(NpgsqlConnection connection, Seed seed)
     {
+        await using var project = new NpgsqlCommand("SELECT * FROM projects WHERE id = @id", connection);
+        project.Parameters.AddWithValue("id", seed.ProjectId);
+        await DrainAsync(project);
+        await using var folder = new NpgsqlCommand(
+            "SELECT path, path_lower, provider_file_id FROM virtual_files WHERE tenant_id = @t AND integration_id = @i AND path_lower = '/bench' AND is_folder LIMIT 1", connection);
+        folder.Parameters.AddWithValue("t", seed.TenantId);
+        folder.Parameters.AddWithValue("i", seed.IntegrationId);
+        await DrainAsync(folder);
         await using var command = new NpgsqlCommand(
             "SELECT * FROM virtual_files WHERE tenant_id = @t AND integration_id = @i AND parent_path_lower = '/bench' " +
             "ORDER BY name_lower, id LIMIT 101", connection);

@@ -4,9 +4,11 @@ using Mwap.Api.Features.Files;
 using Mwap.Api.Features.Integrations;
 using Mwap.Api.Features.Integrations.OAuth;
 using Mwap.Api.Features.Members;
+using Mwap.Api.Features.Notifications;
 using Mwap.Api.Features.Projects;
 using Mwap.Api.Features.ProjectTypes;
 using Mwap.Api.Features.Tenants;
+using Mwap.Api.Features.Usage;
 using Mwap.Api.Features.Users;
 using Mwap.Api.Infrastructure;
 using Mwap.Api.Infrastructure.Cli;
@@ -33,6 +35,8 @@ builder.Services.AddCloudProvidersFeature();
 builder.Services.AddIntegrationsFeature(builder.Configuration);
 builder.Services.AddProjectsFeature();
 builder.Services.AddFilesFeature();
+builder.Services.AddUsageFeature();
+builder.Services.AddNotificationsFeature();
 
 var app = builder.Build();
 if (verb is not null)
@@ -57,6 +61,8 @@ api.MapProjectsEndpoints();
 api.MapMembersEndpoints();
 api.MapFilesEndpoints();
 api.MapAuditLogEndpoints();
+api.MapUsageEndpoints();
+api.MapNotificationsEndpoints();
 api.MapApiNotFound();
 
 await app.RunAsync();

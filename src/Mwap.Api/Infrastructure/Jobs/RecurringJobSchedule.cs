@@ -4,6 +4,8 @@ using Mwap.Api.Features.AuditLog;
 using Mwap.Api.Features.Files.Sync;
 using Mwap.Api.Features.Integrations.Health;
 using Mwap.Api.Features.Integrations.Tokens;
+using Mwap.Api.Features.Notifications;
+using Mwap.Api.Features.Usage;
 
 namespace Mwap.Api.Infrastructure.Jobs;
 
@@ -11,7 +13,8 @@ namespace Mwap.Api.Infrastructure.Jobs;
 /// Every recurring schedule, in one list. Registered when a job-running instance starts; AddOrUpdate is
 /// idempotent, and Hangfire runs each occurrence once across instances.
 /// </summary>
-internal sealed class RecurringJobSchedule(IRecurringJobManager recurring, IOptions<JobsOptions> options, IOptions<IntegrationJobsOptions> integrations) : IHostedService
+internal sealed class RecurringJobSchedule(IRecurringJobManager recurring, IOptions<JobsOptions> options, IOptions<IntegrationJobsOptions> integrations,
+    IOptions<UsageJobOptions> usage, IOptions<AlertsJobOptions> alerts) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -24,6 +27,8 @@ internal sealed class RecurringJobSchedule(IRecurringJobManager recurring, IOpti
             job => job.RunAsync(CancellationToken.None), integrations.Value.HealthCheckCron, utc);
         recurring.AddOrUpdate<FileSyncJob>(FileSyncJob.RecurringJobId,
             job => job.RunAsync(CancellationToken.None), integrations.Value.SyncCron, utc);
+        recurring.AddOrUpdate<UsageAggregationJob>(UsageAggregationJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), usage.Value.UsageCron, utc);
+        recurring.AddOrUpdate<IntegrationAlertsJob>(IntegrationAlertsJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), alerts.Value.AlertsCron, utc);
         return Task.CompletedTask;
     }
 

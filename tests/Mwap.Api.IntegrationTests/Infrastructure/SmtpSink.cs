@@ -83,6 +83,7 @@ public sealed class SmtpSink : IAsyncDisposable
                 {
                     case "EHLO":
                         await writer.WriteLineAsync("250-sink.test");
+                        await writer.WriteLineAsync("250-AUTH PLAIN");
                         await writer.WriteLineAsync("250 8BITMIME");
                         break;
                     case "HELO":
@@ -111,6 +112,16 @@ public sealed class SmtpSink : IAsyncDisposable
                         }
 
                         await writer.WriteLineAsync("250 OK queued");
+                        break;
+                    case "AUTH":
+                        // Any credentials pass (AUTH PLAIN, with or without the initial response).
+                        if (line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length < 3)
+                        {
+                            await writer.WriteLineAsync("334 ");
+                            await reader.ReadLineAsync(_stop.Token);
+                        }
+
+                        await writer.WriteLineAsync("235 2.7.0 Authentication successful");
                         break;
                     case "RSET":
                         from = null;

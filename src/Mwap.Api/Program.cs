@@ -4,10 +4,12 @@ using Mwap.Api.Features.Files;
 using Mwap.Api.Features.Integrations;
 using Mwap.Api.Features.Integrations.OAuth;
 using Mwap.Api.Features.Members;
+using Mwap.Api.Features.Notifications;
 using Mwap.Api.Features.Operations;
 using Mwap.Api.Features.Projects;
 using Mwap.Api.Features.ProjectTypes;
 using Mwap.Api.Features.Tenants;
+using Mwap.Api.Features.Usage;
 using Mwap.Api.Features.Users;
 using Mwap.Api.Infrastructure;
 using Mwap.Api.Infrastructure.Caching;
@@ -38,6 +40,8 @@ builder.Services.AddIntegrationsFeature(builder.Configuration);
 builder.Services.AddProjectsFeature();
 builder.Services.AddFilesFeature();
 builder.Services.AddOperationsFeature();
+builder.Services.AddUsageFeature();
+builder.Services.AddNotificationsFeature();
 
 var app = builder.Build();
 if (verb is not null)
@@ -65,6 +69,8 @@ api.MapMembersEndpoints();
 api.MapFilesEndpoints();
 api.MapAuditLogEndpoints();
 api.MapOperationsEndpoints();
+api.MapUsageEndpoints();
+api.MapNotificationsEndpoints();
 api.MapApiNotFound();
 
 await app.RunAsync();

@@ -29,6 +29,15 @@ internal sealed class Tenant : IHasTimestamps, IVersioned
     /// <summary>The identity-provider subject of the owner. Never changes.</summary>
     public string OwnerId { get; private set; } = null!;
 
+    /// <summary>
+    /// The owner's email address, taken from the <c>email</c> claim of the owner's token (at creation and on
+    /// <c>GET /tenants/me</c>). Only used to notify the owner; never returned to anyone.
+    /// </summary>
+    public string? OwnerEmail { get; private set; }
+
+    /// <summary>JSON object written by the usage aggregation job (totals, storage, last activity); null until it first runs.</summary>
+    public string? Metadata { get; private set; }
+
     public TenantSettings Settings { get; private set; } = new();
     public TenantSubscription Subscription { get; private set; } = new();
     public bool Archived { get; private set; }
@@ -37,6 +46,8 @@ internal sealed class Tenant : IHasTimestamps, IVersioned
     public int Version { get; set; }
 
     public void Rename(string name) => Name = name;
+
+    public void SetOwnerEmail(string? email) => OwnerEmail = email;
 
     public void Describe(string? description) => Description = description;
 

@@ -16,6 +16,8 @@ internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
         builder.Property(t => t.Name).HasMaxLength(Tenant.NameMaxLength).IsRequired();
         builder.Property(t => t.Description).HasMaxLength(Tenant.DescriptionMaxLength);
         builder.Property(t => t.OwnerId).HasMaxLength(256).IsRequired();
+        builder.Property(t => t.OwnerEmail).HasMaxLength(OwnerEmails.MaxLength);
+        builder.Property(t => t.Metadata).HasMaxLength(16_000);
         builder.Property(t => t.Version).IsConcurrencyToken();
 
         // One tenant per user, and names unique platform-wide: both are indexes, so no race can slip past a read-then-write check.

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Mwap.Api.Features.Tenants;
@@ -12,7 +13,8 @@ internal sealed record TenantResponse(
     TenantSubscriptionResponse Subscription,
     bool Archived,
     DateTime CreatedAt,
-    DateTime UpdatedAt)
+    DateTime UpdatedAt,
+    JsonElement? Metadata)
 {
     public static TenantResponse From(Tenant tenant, int platformRetentionDays) => new(
         tenant.Id,
@@ -30,7 +32,12 @@ internal sealed record TenantResponse(
         new TenantSubscriptionResponse(tenant.Subscription.Plan, tenant.Subscription.Status, tenant.Subscription.ExpiresAt),
         tenant.Archived,
         tenant.CreatedAt,
-        tenant.UpdatedAt);
+        tenant.UpdatedAt,
+        ParseMetadata(tenant.Metadata));
+
+    /// <summary>The usage summary the aggregation job wrote (<c>totalProjects</c>, <c>totalMembers</c>, <c>storageUsed</c>, …); null until it ran.</summary>
+    private static JsonElement? ParseMetadata(string? metadata) =>
+        metadata is null ? null : JsonDocument.Parse(metadata).RootElement.Clone();
 }
 
 internal sealed record TenantSettingsResponse(bool AllowPublicProjects, int MaxProjects, int RetentionDays, TenantFeaturesResponse Features);

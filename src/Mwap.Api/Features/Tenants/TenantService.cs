@@ -3,7 +3,9 @@ using Microsoft.Extensions.Options;
 using Mwap.Api.Features.AuditLog;
 using Mwap.Api.Features.Files;
 using Mwap.Api.Features.Integrations;
+using Mwap.Api.Features.Notifications;
 using Mwap.Api.Features.Projects;
+using Mwap.Api.Features.Usage;
 using Mwap.Api.Infrastructure.Http;
 using Mwap.Api.Infrastructure.Persistence;
 using Mwap.Api.Infrastructure.Security;
@@ -20,14 +22,21 @@ internal sealed partial class TenantService(
 
     private int PlatformRetention => auditOptions.Value.RetentionDays;
 
-    public async Task<TenantResponse> GetMineAsync(string userId, CancellationToken cancellationToken)
+    /// <summary>The caller's tenant. A changed <paramref name="ownerEmail"/> (from the token) refreshes the stored notification address.</summary>
+    public async Task<TenantResponse> GetMineAsync(string userId, string? ownerEmail, CancellationToken cancellationToken)
     {
         var tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.OwnerId == userId, cancellationToken)
             ?? throw TenantNotFound();
+        if (ownerEmail is not null && ownerEmail != tenant.OwnerEmail)
+        {
+            // Not an edit of the tenant: no version bump, no updatedAt, no audit row.
+            await db.Tenants.Where(t => t.Id == tenant.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.OwnerEmail, ownerEmail), cancellationToken);
+        }
+
         return TenantResponse.From(tenant, PlatformRetention);
     }
 
-    public async Task<TenantResponse> CreateAsync(string userId, CreateTenantRequest request, CancellationToken cancellationToken)
+    public async Task<TenantResponse> CreateAsync(string userId, string? ownerEmail, CreateTenantRequest request, CancellationToken cancellationToken)
     {
         var name = request.Name!.Trim();
         if (await db.Tenants.AnyAsync(t => t.OwnerId == userId, cancellationToken))
@@ -43,6 +52,7 @@ internal sealed partial class TenantService(
         var settings = new TenantSettings();
         request.Settings?.ApplyTo(settings);
         var tenant = new Tenant(ObjectId.NewId(time.GetUtcNow()), userId, name, Normalize(request.Description), settings);
+        tenant.SetOwnerEmail(ownerEmail);
         db.Tenants.Add(tenant);
         audit.Record("tenant.create", "tenant", tenant.Id, tenant.Id, new { name, settings = request.Settings });
         await SaveAsync(cancellationToken);
@@ -124,6 +134,8 @@ internal sealed partial class TenantService(
             var members = await db.Set<ProjectMember>().Where(m => m.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
             var projects = await db.Set<Project>().Where(p => p.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
             var files = await db.Set<VirtualFile>().Where(f => f.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
+            await db.Set<TenantUsageDaily>().Where(u => u.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
+            await db.Set<TenantAlert>().Where(a => a.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
             var integrations = await db.Set<CloudIntegration>().Where(i => i.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
             db.Tenants.Remove(tenant);
             audit.Record("tenant.delete", "tenant", tenant.Id, tenant.Id, new { name = tenant.Name, ownerId = tenant.OwnerId, projects, members, integrations, files });

@@ -13,12 +13,12 @@ internal static class TenantsEndpoints
         var group = api.MapGroup("/tenants").WithTags("Tenants").WithMetadata(new InvalidInputCode(ErrorCodes.InvalidInput));
 
         group.MapGet("/me", async (ClaimsPrincipal user, TenantService tenants, CancellationToken ct) =>
-                TypedResults.Ok(Envelope.Of(await tenants.GetMineAsync(user.GetUserId(), ct))))
+                TypedResults.Ok(Envelope.Of(await tenants.GetMineAsync(user.GetUserId(), OwnerEmails.From(user), ct))))
             .WithName("GetMyTenant");
 
         group.MapPost("/", async (CreateTenantRequest request, ClaimsPrincipal user, TenantService tenants, CancellationToken ct) =>
             {
-                var tenant = await tenants.CreateAsync(user.GetUserId(), request, ct);
+                var tenant = await tenants.CreateAsync(user.GetUserId(), OwnerEmails.From(user), request, ct);
                 return TypedResults.Created($"/api/v1/tenants/{tenant.Id}", Envelope.Of(tenant));
             })
             .WithRequestValidation(ErrorCodes.InvalidInput)

@@ -4,7 +4,9 @@ using Mwap.Api.Features.AuditLog;
 using Mwap.Api.Features.Files.Sync;
 using Mwap.Api.Features.Integrations.Health;
 using Mwap.Api.Features.Integrations.Tokens;
+using Mwap.Api.Features.Notifications;
 using Mwap.Api.Features.Operations;
+using Mwap.Api.Features.Usage;
 
 namespace Mwap.Api.Infrastructure.Jobs;
 
@@ -12,7 +14,8 @@ namespace Mwap.Api.Infrastructure.Jobs;
 /// Every recurring schedule, in one list. Registered when a job-running instance starts; AddOrUpdate is
 /// idempotent, and Hangfire runs each occurrence once across instances.
 /// </summary>
-internal sealed class RecurringJobSchedule(IRecurringJobManager recurring, IOptions<JobsOptions> options, IOptions<IntegrationJobsOptions> integrations) : IHostedService
+internal sealed class RecurringJobSchedule(IRecurringJobManager recurring, IOptions<JobsOptions> options, IOptions<IntegrationJobsOptions> integrations,
+    IOptions<UsageJobOptions> usage, IOptions<AlertsJobOptions> alerts) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -27,6 +30,8 @@ internal sealed class RecurringJobSchedule(IRecurringJobManager recurring, IOpti
             job => job.RunAsync(CancellationToken.None), integrations.Value.SyncCron, utc);
         recurring.AddOrUpdate<MaintenanceJob>(MaintenanceJob.RecurringJobId,
             job => job.RunAsync(CancellationToken.None), options.Value.MaintenanceCron, utc);
+        recurring.AddOrUpdate<UsageAggregationJob>(UsageAggregationJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), usage.Value.UsageCron, utc);
+        recurring.AddOrUpdate<IntegrationAlertsJob>(IntegrationAlertsJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), alerts.Value.AlertsCron, utc);
         return Task.CompletedTask;
     }
 

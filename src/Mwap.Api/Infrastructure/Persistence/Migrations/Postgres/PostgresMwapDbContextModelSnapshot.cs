@@ -599,6 +599,101 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("oauth_flows", (string)null);
                 });
 
+            modelBuilder.Entity("Mwap.Api.Features.Notifications.TenantAlert", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Condition")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("condition");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("detail");
+
+                    b.Property<int>("EmailAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("email_attempts");
+
+                    b.Property<string>("EmailError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("email_error");
+
+                    b.Property<DateTime?>("EmailSentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("email_sent_at");
+
+                    b.Property<string>("EmailStatus")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("email_status");
+
+                    b.Property<string>("IntegrationId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("integration_id");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("message");
+
+                    b.Property<string>("ProviderName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("provider_name");
+
+                    b.Property<string>("ProviderSlug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("provider_slug");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_tenant_alerts");
+
+                    b.HasIndex("EmailStatus", "CreatedAt")
+                        .HasDatabaseName("ix_tenant_alerts_email_status_created_at");
+
+                    b.HasIndex("TenantId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_tenant_alerts_tenant_id_created_at_id");
+
+                    b.HasIndex("TenantId", "IntegrationId", "Condition", "Day")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tenant_alerts_tenant_id_integration_id_condition_day");
+
+                    b.ToTable("tenant_alerts", (string)null);
+                });
+
             modelBuilder.Entity("Mwap.Api.Features.ProjectTypes.ProjectType", b =>
                 {
                     b.Property<string>("Id")
@@ -809,11 +904,21 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(500)")
                         .HasColumnName("description");
 
+                    b.Property<string>("Metadata")
+                        .HasMaxLength(16000)
+                        .HasColumnType("character varying(16000)")
+                        .HasColumnName("metadata");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)")
                         .HasColumnName("name");
+
+                    b.Property<string>("OwnerEmail")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("owner_email");
 
                     b.Property<string>("OwnerId")
                         .IsRequired()
@@ -899,6 +1004,65 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("tenants", (string)null);
                 });
 
+            modelBuilder.Entity("Mwap.Api.Features.Usage.TenantUsageDaily", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<int>("ActiveMembers")
+                        .HasColumnType("integer")
+                        .HasColumnName("active_members");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("computed_at");
+
+                    b.Property<long>("FilesIndexed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("files_indexed");
+
+                    b.Property<int>("Integrations")
+                        .HasColumnType("integer")
+                        .HasColumnName("integrations");
+
+                    b.Property<DateTime?>("LastActivity")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_activity");
+
+                    b.Property<int>("Projects")
+                        .HasColumnType("integer")
+                        .HasColumnName("projects");
+
+                    b.Property<long>("ProviderRequests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("provider_requests");
+
+                    b.Property<long>("ProviderRequestsDelta")
+                        .HasColumnType("bigint")
+                        .HasColumnName("provider_requests_delta");
+
+                    b.Property<string>("StorageByProvider")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
+                        .HasColumnName("storage_by_provider");
+
+                    b.Property<long>("StorageBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("storage_bytes");
+
+                    b.HasKey("TenantId", "Day")
+                        .HasName("pk_tenant_usage_daily");
+
+                    b.ToTable("tenant_usage_daily", (string)null);
+                });
+
             modelBuilder.Entity("Mwap.Api.Infrastructure.Security.SuperAdmin", b =>
                 {
                     b.Property<string>("Id")
@@ -969,6 +1133,16 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Postgres
                         .HasConstraintName("fk_oauth_flows_cloud_integrations_integration_id");
                 });
 
+            modelBuilder.Entity("Mwap.Api.Features.Notifications.TenantAlert", b =>
+                {
+                    b.HasOne("Mwap.Api.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tenant_alerts_tenants_tenant_id");
+                });
+
             modelBuilder.Entity("Mwap.Api.Features.Projects.Project", b =>
                 {
                     b.HasOne("Mwap.Api.Features.Integrations.CloudIntegration", null)
@@ -1001,6 +1175,16 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_project_members_projects_project_id");
+                });
+
+            modelBuilder.Entity("Mwap.Api.Features.Usage.TenantUsageDaily", b =>
+                {
+                    b.HasOne("Mwap.Api.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tenant_usage_daily_tenants_tenant_id");
                 });
 #pragma warning restore 612, 618
         }

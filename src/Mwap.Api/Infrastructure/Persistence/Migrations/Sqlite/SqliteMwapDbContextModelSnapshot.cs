@@ -594,6 +594,101 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("oauth_flows", (string)null);
                 });
 
+            modelBuilder.Entity("Mwap.Api.Features.Notifications.TenantAlert", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Condition")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("condition");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<int>("EmailAttempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("email_attempts");
+
+                    b.Property<string>("EmailError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email_error");
+
+                    b.Property<DateTime?>("EmailSentAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email_sent_at");
+
+                    b.Property<string>("EmailStatus")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email_status");
+
+                    b.Property<string>("IntegrationId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("integration_id");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message");
+
+                    b.Property<string>("ProviderName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_name");
+
+                    b.Property<string>("ProviderSlug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_slug");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_tenant_alerts");
+
+                    b.HasIndex("EmailStatus", "CreatedAt")
+                        .HasDatabaseName("ix_tenant_alerts_email_status_created_at");
+
+                    b.HasIndex("TenantId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_tenant_alerts_tenant_id_created_at_id");
+
+                    b.HasIndex("TenantId", "IntegrationId", "Condition", "Day")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tenant_alerts_tenant_id_integration_id_condition_day");
+
+                    b.ToTable("tenant_alerts", (string)null);
+                });
+
             modelBuilder.Entity("Mwap.Api.Features.ProjectTypes.ProjectType", b =>
                 {
                     b.Property<string>("Id")
@@ -804,11 +899,21 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("description");
 
+                    b.Property<string>("Metadata")
+                        .HasMaxLength(16000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("metadata");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(50)
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
+
+                    b.Property<string>("OwnerEmail")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_email");
 
                     b.Property<string>("OwnerId")
                         .IsRequired()
@@ -894,6 +999,65 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("tenants", (string)null);
                 });
 
+            modelBuilder.Entity("Mwap.Api.Features.Usage.TenantUsageDaily", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<int>("ActiveMembers")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active_members");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("computed_at");
+
+                    b.Property<long>("FilesIndexed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("files_indexed");
+
+                    b.Property<int>("Integrations")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("integrations");
+
+                    b.Property<DateTime?>("LastActivity")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_activity");
+
+                    b.Property<int>("Projects")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("projects");
+
+                    b.Property<long>("ProviderRequests")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("provider_requests");
+
+                    b.Property<long>("ProviderRequestsDelta")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("provider_requests_delta");
+
+                    b.Property<string>("StorageByProvider")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("storage_by_provider");
+
+                    b.Property<long>("StorageBytes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("storage_bytes");
+
+                    b.HasKey("TenantId", "Day")
+                        .HasName("pk_tenant_usage_daily");
+
+                    b.ToTable("tenant_usage_daily", (string)null);
+                });
+
             modelBuilder.Entity("Mwap.Api.Infrastructure.Security.SuperAdmin", b =>
                 {
                     b.Property<string>("Id")
@@ -964,6 +1128,16 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Sqlite
                         .HasConstraintName("fk_oauth_flows_cloud_integrations_integration_id");
                 });
 
+            modelBuilder.Entity("Mwap.Api.Features.Notifications.TenantAlert", b =>
+                {
+                    b.HasOne("Mwap.Api.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tenant_alerts_tenants_tenant_id");
+                });
+
             modelBuilder.Entity("Mwap.Api.Features.Projects.Project", b =>
                 {
                     b.HasOne("Mwap.Api.Features.Integrations.CloudIntegration", null)
@@ -996,6 +1170,16 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_project_members_projects_project_id");
+                });
+
+            modelBuilder.Entity("Mwap.Api.Features.Usage.TenantUsageDaily", b =>
+                {
+                    b.HasOne("Mwap.Api.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tenant_usage_daily_tenants_tenant_id");
                 });
 #pragma warning restore 612, 618
         }

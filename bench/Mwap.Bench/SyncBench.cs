@@ -191,7 +191,7 @@ internal sealed class SyncPhases(IServiceProvider services, FakeServerProcess fa
         await db.Set<VirtualFile>().Where(f => f.IntegrationId == integration.Id).ExecuteDeleteAsync();
         if (db.Database.IsNpgsql())
         {
-            await db.Database.ExecuteSqlRawAsync("VACUUM ANALYZE virtual_files");
+            await db.Database.ExecuteSqlRawAsync("VACUUM virtual_files");
         }
     }
 

@@ -47,13 +47,16 @@ internal sealed class FakeServerProcess : IAsyncDisposable
     }
 
     /// <summary>Dropbox tokens as a completed authorization would mint them (access token, refresh token).</summary>
-    public Task<List<(string Access, string Refresh)>> IssueDropboxTokensAsync(int count) => IssueTokensAsync("dropbox", count);
+    public Task<List<(string Access, string Refresh)>> IssueDropboxTokensAsync(int count) => IssueAsync($"issue {count}", count);
 
     /// <summary>Tokens of one fake provider (google, dropbox, onedrive), with the scopes the server asks for.</summary>
-    public async Task<List<(string Access, string Refresh)>> IssueTokensAsync(string provider, int count)
+    public Task<List<(string Access, string Refresh)>> IssueTokensAsync(string provider, int count) =>
+        provider == "dropbox" ? IssueDropboxTokensAsync(count) : IssueAsync($"issue {count} {provider}", count);
+
+    private async Task<List<(string Access, string Refresh)>> IssueAsync(string command, int count)
     {
         var tokens = new List<(string, string)>(count);
-        var answer = await AskAsync($"issue {count} {provider}");
+        var answer = await AskAsync(command);
         while (answer != "end")
         {
             var parts = answer.Split('\t');

@@ -2,9 +2,23 @@ using System.Globalization;
 
 namespace Mwap.Bench;
 
-/// <summary>Command line: <c>[--integrations 10000] [--runs 5] [--database sqlite|postgres] [--concurrency 4] [--warmup 2000]</c>.</summary>
+/// <summary>
+/// Command line: <c>[--mode refresh|sync] [--runs 5] [--database sqlite|postgres]</c>; refresh mode (default):
+/// <c>[--integrations 10000] [--concurrency 4] [--warmup 2000]</c>; sync mode: <c>[--provider google|dropbox|onedrive]
+/// [--files 100000] [--files-per-folder 1000] [--changes 100]</c>.
+/// </summary>
 internal sealed record BenchOptions(int Integrations, int Runs, string Database, int Concurrency, int Warmup)
 {
+    public const string Usage = "usage: Mwap.Bench [--mode refresh|sync] [--runs 5] [--database sqlite|postgres]\n" +
+        "  refresh (default): [--integrations 10000] [--concurrency 4] [--warmup 2000]\n" +
+        "  sync: [--provider google|dropbox|onedrive] [--files 100000] [--files-per-folder 1000] [--changes 100]";
+
+    public string Mode { get; init; } = "refresh";
+    public string Provider { get; init; } = "dropbox";
+    public int Files { get; init; } = 100_000;
+    public int FilesPerFolder { get; init; } = 1000;
+    public int Changes { get; init; } = 100;
+
     /// <summary>The job's own default (<c>Integrations:Concurrency</c>).</summary>
     public const int DefaultConcurrency = 4;
 
@@ -20,6 +34,23 @@ internal sealed record BenchOptions(int Integrations, int Runs, string Database,
                 "--runs" => options with { Runs = Positive(args[i], value) },
                 "--concurrency" => options with { Concurrency = Positive(args[i], value) },
                 "--warmup" => options with { Warmup = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--mode" => options with
+                {
+                    Mode = value.ToLowerInvariant() is "refresh" or "sync" ? value.ToLowerInvariant() : throw new ArgumentException($"--mode must be refresh or sync, not '{value}'"),
+                },
+                "--provider" => options with
+                {
+                    Provider = value.ToLowerInvariant() switch
+                    {
+                        "google" or "google-drive" => "google",
+                        "dropbox" => "dropbox",
+                        "onedrive" or "microsoft" => "onedrive",
+                        _ => throw new ArgumentException($"--provider must be google, dropbox or onedrive, not '{value}'"),
+                    },
+                },
+                "--files" => options with { Files = Positive(args[i], value) },
+                "--files-per-folder" => options with { FilesPerFolder = Positive(args[i], value) },
+                "--changes" => options with { Changes = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) },
                 "--database" => options with
                 {
                     Database = value.ToLowerInvariant() switch

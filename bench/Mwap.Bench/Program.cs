@@ -7,7 +7,8 @@ namespace Mwap.Bench;
 
 /// <summary>
 /// Token refresh benchmark: <c>dotnet run -c Release --project bench/Mwap.Bench -- [--integrations 10000] [--runs 5]
-/// [--database sqlite|postgres] [--concurrency 4] [--warmup 2000]</c>. See docs/performance.md.
+/// [--database sqlite|postgres] [--concurrency 4] [--warmup 2000]</c>; file sync benchmark with <c>--mode sync</c>
+/// (<see cref="SyncBench"/>). See docs/performance.md.
 /// A namespaced class, not top-level statements: the API's <c>Program</c> must stay the only global one.
 /// </summary>
 internal static class BenchProgram
@@ -27,7 +28,7 @@ internal static class BenchProgram
         catch (ArgumentException e)
         {
             await Console.Error.WriteLineAsync(e.Message);
-            await Console.Error.WriteLineAsync("usage: Mwap.Bench [--integrations 10000] [--runs 5] [--database sqlite|postgres] [--concurrency 4] [--warmup 2000]");
+            await Console.Error.WriteLineAsync(BenchOptions.Usage);
             return 2;
         }
 
@@ -36,7 +37,7 @@ internal static class BenchProgram
         Directory.SetCurrentDirectory(AppContext.BaseDirectory);
         try
         {
-            await RunAsync(options);
+            await (options.Mode == "sync" ? SyncBench.RunAsync(options) : RunAsync(options));
             return 0;
         }
         catch (BenchmarkFailedException e)
@@ -120,21 +121,21 @@ internal static class BenchProgram
         Line($"fake provider process peak working set {Mb(await fake.PeakWorkingSetAsync())} MB (its own process, not counted above); load average {LoadAverage()}");
     }
 
-    private static double Median(IEnumerable<double> values) => Median(values.Select(v => (double?)v))!.Value;
+    internal static double Median(IEnumerable<double> values) => Median(values.Select(v => (double?)v))!.Value;
 
     /// <summary>The median of the known values; null when none is known.</summary>
-    private static double? Median(IEnumerable<double?> values)
+    internal static double? Median(IEnumerable<double?> values)
     {
         var sorted = values.OfType<double>().Order().ToArray();
         var middle = sorted.Length / 2;
         return sorted.Length == 0 ? null : sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
-    private static string Mb(double bytes) => (bytes / (1024 * 1024)).ToString("F0", CultureInfo.InvariantCulture);
+    internal static string Mb(double bytes) => (bytes / (1024 * 1024)).ToString("F0", CultureInfo.InvariantCulture);
 
     private static string Kb(double? bytes) => bytes is { } b ? (b / 1024).ToString("F1", CultureInfo.InvariantCulture) : "n/a";
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static void Line(string text) => Console.WriteLine(text);

@@ -22,21 +22,26 @@ internal sealed class Seeder(IServiceProvider services, FakeServerProcess fake)
     private const int BatchSize = 1000;
 
     /// <summary>Registers the fake Dropbox; returns the provider id.</summary>
-    public async Task<string> AddDropboxAsync()
+    public Task<string> AddDropboxAsync() => AddProviderAsync("dropbox");
+
+    /// <summary>Registers one fake provider (google, dropbox, onedrive) as an admin would; returns the provider id.</summary>
+    public async Task<string> AddProviderAsync(string kind)
     {
-        var endpoints = fake.Endpoints;
+        var endpoints = fake.Endpoints.For(kind);
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MwapDbContext>();
         var provider = new CloudProvider
         {
             Id = ObjectId.NewId(),
-            Name = "Dropbox (fake)",
-            Slug = "dropbox",
-            Scopes = ["files.metadata.read", "files.content.read", "account_info.read"],
+            Name = kind + " (fake)",
+            Slug = kind switch { "google" => "google-drive", "onedrive" => "onedrive", _ => "dropbox" },
+            Scopes = [.. FakeTreeCommands.Scopes(kind)],
             AuthUrl = endpoints.AuthorizeUrl,
             TokenUrl = endpoints.TokenUrl,
             ClientId = endpoints.ClientId,
-            Metadata = JsonSerializer.Serialize(new { apiBaseUrl = endpoints.ApiBaseUrl, contentBaseUrl = endpoints.ContentBaseUrl }),
+            Metadata = endpoints.ContentBaseUrl is null
+                ? JsonSerializer.Serialize(new { apiBaseUrl = endpoints.ApiBaseUrl })
+                : JsonSerializer.Serialize(new { apiBaseUrl = endpoints.ApiBaseUrl, contentBaseUrl = endpoints.ContentBaseUrl }),
             CreatedBy = Actor,
         };
         provider.EncryptedClientSecret = scope.ServiceProvider.GetRequiredService<ISecretProtector>().Protect(endpoints.ClientSecret, provider.ClientSecretContext);
@@ -46,13 +51,13 @@ internal sealed class Seeder(IServiceProvider services, FakeServerProcess fake)
     }
 
     /// <summary>Adds <paramref name="count"/> tenants, each with one active integration; returns (integration id, plaintext refresh token).</summary>
-    public async Task<List<SeededIntegration>> AddIntegrationsAsync(string providerId, int count)
+    public async Task<List<SeededIntegration>> AddIntegrationsAsync(string providerId, int count, string kind = "dropbox")
     {
         var seeded = new List<SeededIntegration>(count);
         for (var offset = 0; offset < count; offset += BatchSize)
         {
             var size = Math.Min(BatchSize, count - offset);
-            var tokens = await fake.IssueDropboxTokensAsync(size);
+            var tokens = await fake.IssueTokensAsync(kind, size);
             await using var scope = services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<MwapDbContext>();
             var tokenService = scope.ServiceProvider.GetRequiredService<TokenService>();
@@ -71,11 +76,11 @@ internal sealed class Seeder(IServiceProvider services, FakeServerProcess fake)
                     Account = new IntegrationAccount { Email = $"owner{n}@example.com", Name = $"Owner {n}", ProviderUserId = $"dbid:bench{n:D7}" },
                 };
                 var (access, refresh) = tokens[i];
-                // As the OAuth callback stores a code exchange: Dropbox's 4 h access token, its refresh token, its scopes.
-                tokenService.Store(integration, new TokenSet(access, refresh, 14_400, ["account_info.read", "files.metadata.read", "files.content.read"]));
+                // As the OAuth callback stores a code exchange: the access token (4 h, Dropbox's), its refresh token, its scopes.
+                tokenService.Store(integration, new TokenSet(access, refresh, 14_400, FakeTreeCommands.Scopes(kind)));
                 db.Add(tenant);
                 db.Add(integration);
-                seeded.Add(new SeededIntegration(integration.Id, refresh));
+                seeded.Add(new SeededIntegration(integration.Id, refresh, access, tenant.Id));
             }
 
             await db.SaveChangesAsync();
@@ -112,6 +117,6 @@ internal sealed class Seeder(IServiceProvider services, FakeServerProcess fake)
     }
 }
 
-internal sealed record SeededIntegration(string Id, string RefreshToken);
+internal sealed record SeededIntegration(string Id, string RefreshToken, string AccessToken, string TenantId);
 
 internal sealed record StoredState(int RefreshedSince, int Leased, int NotActive);

@@ -1,5 +1,5 @@
 using System.Data.Common;
-using System.Text;
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Mwap.Api.Infrastructure.Persistence;
@@ -15,12 +15,11 @@ internal readonly record struct KnownItem(string Path, string PathLower, bool Is
 
 /// <summary>
 /// The sync engine's writes, in set-based SQL that runs on SQLite and PostgreSQL alike (<c>INSERT … ON CONFLICT DO
-/// UPDATE</c>, <c>substr</c>, <c>||</c>), inside the caller's transaction. EF's change tracker would cost more than the
+/// UPDATE</c>, <c>substr</c>, <c>||</c>), inside the caller's transaction; only the bulk upsert differs per database. EF's change tracker would cost more than the
 /// provider calls at 1,000 rows a page.
 /// </summary>
 internal sealed class FileIndexStore(MwapDbContext db, TimeProvider time)
 {
-    private const int RowsPerStatement = 400;
     private const int IdsPerLookup = 500;
 
     private static readonly string[] Columns =
@@ -31,6 +30,17 @@ internal sealed class FileIndexStore(MwapDbContext db, TimeProvider time)
 
     private static readonly string UpsertTail = " ON CONFLICT (tenant_id, integration_id, provider_file_id) DO UPDATE SET " +
         string.Join(", ", Columns.Skip(4).Select(c => $"{c} = excluded.{c}"));
+
+    private static readonly string SingleRowUpsertSql = "INSERT INTO virtual_files (" + string.Join(", ", Columns) + ") VALUES (" +
+        string.Join(", ", Columns.Select((_, c) => "@c" + c.ToString(CultureInfo.InvariantCulture))) + ")" + UpsertTail;
+
+    // Arrays typed explicitly, so that an all-null column (no checksums on a page) still has a type.
+    private static readonly string UnnestUpsertSql = "INSERT INTO virtual_files (" + string.Join(", ", Columns) + ") " +
+        "SELECT u.id, @t, @i, u.pid, u.parent, u.name, u.name_lower, u.path, u.path_lower, u.parent_path_lower, u.mime, u.folder, u.size, " +
+        "u.modified, u.checksum, @g, @now FROM unnest(@ids::text[], @pids::text[], @parents::text[], @names::text[], @namesLower::text[], " +
+        "@paths::text[], @pathsLower::text[], @parentPaths::text[], @mimes::text[], @folders::boolean[], @sizes::bigint[], " +
+        "@modified::timestamptz[], @checksums::text[]) AS u(id, pid, parent, name, name_lower, path, path_lower, parent_path_lower, mime, " +
+        "folder, size, modified, checksum)" + UpsertTail;
 
     public async Task<Dictionary<string, KnownItem>> LookupAsync(string tenantId, string integrationId, IEnumerable<string> providerIds, CancellationToken cancellationToken)
     {
@@ -50,60 +60,143 @@ internal sealed class FileIndexStore(MwapDbContext db, TimeProvider time)
         return result;
     }
 
+    /// <summary>
+    /// Inserts or updates rows by provider id. PostgreSQL: one statement per call, the columns sent as arrays and
+    /// expanded with <c>unnest</c> (17 parameters whatever the row count). SQLite: one prepared single-row statement
+    /// executed per row — SQLite runs in-process, so a statement costs microseconds, and a many-parameter statement
+    /// costs more to bind than it saves.
+    /// </summary>
     public async Task UpsertAsync(string tenantId, string integrationId, IReadOnlyList<IndexedRow> rows, long generation, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow().UtcDateTime;
-        foreach (var chunk in rows.Chunk(RowsPerStatement))
+        if (rows.Count == 0)
         {
-            await using var command = await CommandAsync(cancellationToken);
-            var sql = new StringBuilder("INSERT INTO virtual_files (").AppendJoin(", ", Columns).Append(") VALUES ");
-            for (var r = 0; r < chunk.Length; r++)
-            {
-                var row = chunk[r];
-                sql.Append(r == 0 ? "(" : ", (");
-                object?[] values =
-                [
-                    ObjectId.NewId(), tenantId, integrationId, row.ProviderFileId, row.ParentProviderId, row.Name, row.Name.ToLowerInvariant(),
-                    row.Path, row.PathLower, row.ParentPathLower, row.MimeType, row.IsFolder, row.Size, row.ModifiedTime, row.Checksum, generation, now,
-                ];
-                for (var c = 0; c < values.Length; c++)
-                {
-                    var name = $"@p{r}_{c}";
-                    sql.Append(c == 0 ? name : ", " + name);
-                    Add(command, name, values[c]);
-                }
+            return;
+        }
 
-                sql.Append(')');
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var command = await CommandAsync(cancellationToken);
+        if (!db.Database.IsSqlite())
+        {
+            command.CommandText = UnnestUpsertSql;
+            var count = rows.Count;
+            var ids = new string[count];
+            for (var r = 0; r < count; r++)
+            {
+                ids[r] = ObjectId.NewId();
             }
 
-            command.CommandText = sql.Append(UpsertTail).ToString();
+            Add(command, "@t", tenantId);
+            Add(command, "@i", integrationId);
+            Add(command, "@g", generation);
+            Add(command, "@now", now);
+            Add(command, "@ids", ids);
+            Add(command, "@pids", Column(rows, r => r.ProviderFileId));
+            Add(command, "@parents", Column(rows, r => r.ParentProviderId));
+            Add(command, "@names", Column(rows, r => r.Name));
+            Add(command, "@namesLower", Column(rows, r => r.Name.ToLowerInvariant()));
+            Add(command, "@paths", Column(rows, r => r.Path));
+            Add(command, "@pathsLower", Column(rows, r => r.PathLower));
+            Add(command, "@parentPaths", Column(rows, r => r.ParentPathLower));
+            Add(command, "@mimes", Column(rows, r => r.MimeType));
+            Add(command, "@folders", Column(rows, r => r.IsFolder));
+            Add(command, "@sizes", Column(rows, r => r.Size));
+            Add(command, "@modified", Column(rows, r => r.ModifiedTime));
+            Add(command, "@checksums", Column(rows, r => r.Checksum));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return;
+        }
+
+        command.CommandText = SingleRowUpsertSql;
+        var parameters = new DbParameter[Columns.Length];
+        for (var c = 0; c < Columns.Length; c++)
+        {
+            parameters[c] = command.CreateParameter();
+            parameters[c].ParameterName = "@c" + c.ToString(CultureInfo.InvariantCulture);
+            command.Parameters.Add(parameters[c]);
+        }
+
+        parameters[1].Value = tenantId;
+        parameters[2].Value = integrationId;
+        parameters[15].Value = generation;
+        parameters[16].Value = now;
+        foreach (var row in rows)
+        {
+            parameters[0].Value = ObjectId.NewId();
+            parameters[3].Value = row.ProviderFileId;
+            parameters[4].Value = (object?)row.ParentProviderId ?? DBNull.Value;
+            parameters[5].Value = row.Name;
+            parameters[6].Value = row.Name.ToLowerInvariant();
+            parameters[7].Value = row.Path;
+            parameters[8].Value = row.PathLower;
+            parameters[9].Value = row.ParentPathLower;
+            parameters[10].Value = row.MimeType;
+            parameters[11].Value = row.IsFolder;
+            parameters[12].Value = (object?)row.Size ?? DBNull.Value;
+            parameters[13].Value = (object?)row.ModifiedTime ?? DBNull.Value;
+            parameters[14].Value = (object?)row.Checksum ?? DBNull.Value;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
-    /// <summary>Removes an item and everything below it; returns the number of rows removed.</summary>
-    public Task<int> RemoveSubtreeAsync(string tenantId, string integrationId, string? providerFileId, string? pathLower, CancellationToken cancellationToken)
+    private static T[] Column<T>(IReadOnlyList<IndexedRow> rows, Func<IndexedRow, T> value)
     {
-        var where = new List<string>();
-        var parameters = new List<(string, object?)>();
-        if (providerFileId is not null)
+        var column = new T[rows.Count];
+        for (var r = 0; r < column.Length; r++)
         {
-            where.Add("provider_file_id = @id");
-            parameters.Add(("@id", providerFileId));
+            column[r] = value(rows[r]);
         }
 
-        if (pathLower is not null)
+        return column;
+    }
+
+    /// <summary>
+    /// Removes an item and everything below it; returns the number of rows removed. The item's own row goes first,
+    /// through the unique and path indexes; the prefix scan for descendants (which no index serves under every
+    /// collation) runs only when that row was a folder or was not there.
+    /// </summary>
+    public async Task<int> RemoveSubtreeAsync(string tenantId, string integrationId, string? providerFileId, string? pathLower, CancellationToken cancellationToken)
+    {
+        if (providerFileId is null && pathLower is null)
         {
-            where.Add("path_lower = @path OR substr(path_lower, 1, @prefixLength) = @prefix");
-            parameters.Add(("@path", pathLower));
-            parameters.Add(("@prefix", pathLower + "/"));
-            parameters.Add(("@prefixLength", CharLength(pathLower) + 1));
+            return 0;
         }
 
-        return where.Count == 0
-            ? Task.FromResult(0)
-            : ExecuteAsync($"DELETE FROM virtual_files WHERE tenant_id = @t AND integration_id = @i AND ({string.Join(" OR ", where)})",
-                tenantId, integrationId, parameters, cancellationToken);
+        var removed = 0;
+        var folder = false;
+        await using (var command = await CommandAsync(cancellationToken))
+        {
+            var where = new List<string>();
+            if (providerFileId is not null)
+            {
+                where.Add("provider_file_id = @id");
+                Add(command, "@id", providerFileId);
+            }
+
+            if (pathLower is not null)
+            {
+                where.Add("path_lower = @path");
+                Add(command, "@path", pathLower);
+            }
+
+            command.CommandText = $"DELETE FROM virtual_files WHERE tenant_id = @t AND integration_id = @i AND ({string.Join(" OR ", where)}) RETURNING is_folder";
+            Add(command, "@t", tenantId);
+            Add(command, "@i", integrationId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                removed++;
+                folder |= reader.GetBoolean(0);
+            }
+        }
+
+        if (pathLower is null || (removed > 0 && !folder))
+        {
+            return removed;
+        }
+
+        return removed + await ExecuteAsync(
+            "DELETE FROM virtual_files WHERE tenant_id = @t AND integration_id = @i AND substr(path_lower, 1, @prefixLength) = @prefix",
+            tenantId, integrationId, [("@prefix", pathLower + "/"), ("@prefixLength", CharLength(pathLower) + 1)], cancellationToken);
     }
 
     /// <summary>Dropbox: an item written at a path replaces whatever other item was there.</summary>

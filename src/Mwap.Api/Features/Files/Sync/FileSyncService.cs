@@ -28,12 +28,16 @@ internal sealed record SyncResult(SyncResultKind Kind, string? Mode = null, int 
 /// integration at a time, across instances, through a lease taken with a conditional update.
 /// </summary>
 internal sealed partial class FileSyncService(
-    MwapDbContext db, FileIndexStore store, TokenService tokens, IEnumerable<IFileSyncSource> sources,
+    MwapDbContext db, FileIndexStore store, IServiceScopeFactory scopes, IEnumerable<IFileSyncSource> sources,
     IOptions<IntegrationJobsOptions> options, TimeProvider time, ILogger<FileSyncService> logger)
 {
+    /// <summary>A full sync this large refreshes PostgreSQL's statistics: a planner that still sees the index empty picks the wrong index.</summary>
+    private const int AnalyzeAfterRows = 10_000;
+
     private static readonly TimeSpan LeaseLength = TimeSpan.FromMinutes(2);
     private const int FolderCacheLimit = 200_000;
     private readonly string _owner = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private DateTime _leaseRenewedAt;
 
     public async Task<SyncResult> SyncAsync(string integrationId, bool full, CancellationToken cancellationToken)
     {
@@ -63,7 +67,10 @@ internal sealed partial class FileSyncService(
             var kind = ProviderRegistry.KindOf(provider);
             var source = sources.FirstOrDefault(s => s.Kind == kind)
                 ?? throw new ProviderException(ProviderErrorKind.NotSupported, null, $"No file sync for provider '{provider.Slug}'");
-            var caller = new IntegrationCaller(tokens, integrationId);
+            // Provider calls (token load, refresh, request counter) use their own scope and DbContext: a full sync fetches
+            // the next page while this context writes the current one.
+            await using var callerScope = scopes.CreateAsyncScope();
+            var caller = new IntegrationCaller(callerScope.ServiceProvider.GetRequiredService<TokenService>(), integrationId);
 
             string mode;
             int changes;
@@ -87,7 +94,11 @@ internal sealed partial class FileSyncService(
                 mode = "full";
             }
 
-            var count = await store.CountAsync(integration.TenantId, integrationId, cancellationToken);
+            // An incremental sync that changed nothing after a successful one leaves the count as it was: counting a
+            // large index costs more than the rest of a no-op sync.
+            var count = mode == "incremental" && changes == 0 && integration.Sync.State == SyncStates.Succeeded
+                ? integration.Sync.FilesIndexed
+                : await store.CountAsync(integration.TenantId, integrationId, cancellationToken);
             var now = Now;
             var wasFull = mode != "incremental";
             await db.Set<CloudIntegration>().Where(i => i.Id == integrationId).ExecuteUpdateAsync(s => s
@@ -131,9 +142,9 @@ internal sealed partial class FileSyncService(
         var generation = await db.Set<CloudIntegration>().Where(i => i.Id == integration.Id).Select(i => i.Sync.Generation).FirstAsync(cancellationToken);
         var run = new SyncRun(integration.TenantId, integration.Id, generation, Full: true, integration.Sync.RootId);
         var applied = 0;
-        await foreach (var page in source.FullAsync(caller, options.Value.SyncPageSize, cancellationToken))
+        await foreach (var page in ReadAheadAsync(ct => source.FullAsync(caller, options.Value.SyncPageSize, ct), cancellationToken))
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await using var transaction = await BeginPageAsync(cancellationToken);
             applied += await ApplyAsync(run, page.Changes, cancellationToken);
             if (page.Done)
             {
@@ -147,7 +158,52 @@ internal sealed partial class FileSyncService(
             await transaction.CommitAsync(cancellationToken);
         }
 
+        if (applied >= AnalyzeAfterRows && !db.Database.IsSqlite())
+        {
+            await db.Database.ExecuteSqlRawAsync("ANALYZE virtual_files", cancellationToken);
+        }
+
         return applied;
+    }
+
+    /// <summary>
+    /// Enumerates <paramref name="pages"/> one page ahead: the next page's request is in flight while the caller
+    /// writes the current one. Errors surface in order, when the page that failed is reached; leaving early cancels
+    /// and awaits the request in flight.
+    /// </summary>
+    private static async IAsyncEnumerable<ChangePage> ReadAheadAsync(Func<CancellationToken, IAsyncEnumerable<ChangePage>> pages,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var enumerator = pages(stop.Token).GetAsyncEnumerator(stop.Token);
+        var next = enumerator.MoveNextAsync().AsTask();
+        try
+        {
+            while (await next)
+            {
+                var page = enumerator.Current;
+                next = enumerator.MoveNextAsync().AsTask();
+                yield return page;
+            }
+        }
+        finally
+        {
+            if (!next.IsCompleted)
+            {
+                await stop.CancelAsync();
+            }
+
+            try
+            {
+                await next;
+            }
+            catch (Exception) when (stop.IsCancellationRequested || next.IsFaulted)
+            {
+                // Already surfaced, or cancelled because the consumer left early.
+            }
+
+            await enumerator.DisposeAsync();
+        }
     }
 
     private async Task<int> IncrementalAsync(CloudIntegration integration, IFileSyncSource source, IProviderCaller caller, string cursor, CancellationToken cancellationToken)
@@ -156,7 +212,7 @@ internal sealed partial class FileSyncService(
         var applied = 0;
         await foreach (var page in source.ChangesAsync(caller, cursor, options.Value.SyncPageSize, cancellationToken))
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await using var transaction = await BeginPageAsync(cancellationToken);
             applied += await ApplyAsync(run, page.Changes, cancellationToken);
             if (page.Done)
             {
@@ -374,14 +430,38 @@ internal sealed partial class FileSyncService(
     {
         var now = Now;
         var until = now.Add(LeaseLength);
+        _leaseRenewedAt = now;
         var taken = await db.Set<CloudIntegration>()
             .Where(i => i.Id == integrationId && (i.Sync.LeaseUntil == null || i.Sync.LeaseUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sync.LeaseUntil, until).SetProperty(i => i.Sync.LeaseOwner, _owner), cancellationToken);
         return taken == 1;
     }
 
+    /// <summary>
+    /// A page's transaction. On PostgreSQL its commit does not wait for the WAL flush (<c>synchronous_commit = off</c>,
+    /// this transaction only): a crash can lose the last pages written, but each page carries its own cursor, so the
+    /// index stays consistent with the cursor stored and the next sync re-reads what was lost.
+    /// </summary>
+    private async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginPageAsync(CancellationToken cancellationToken)
+    {
+        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!db.Database.IsSqlite())
+        {
+            await db.Database.ExecuteSqlRawAsync("SET LOCAL synchronous_commit TO OFF", cancellationToken);
+        }
+
+        return transaction;
+    }
+
+    /// <summary>Extends the lease, at most every quarter of its length (one UPDATE saved on most pages).</summary>
     private Task<int> RenewLeaseAsync(string integrationId, CancellationToken cancellationToken)
     {
+        if (Now - _leaseRenewedAt < LeaseLength / 4)
+        {
+            return Task.FromResult(1);
+        }
+
+        _leaseRenewedAt = Now;
         var until = Now.Add(LeaseLength);
         return db.Set<CloudIntegration>().Where(i => i.Id == integrationId && i.Sync.LeaseOwner == _owner)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sync.LeaseUntil, until), cancellationToken);

@@ -29,7 +29,8 @@ internal sealed class VirtualFileConfiguration : IEntityTypeConfiguration<Virtua
         builder.HasIndex(f => new { f.TenantId, f.IntegrationId, f.ParentPathLower, f.NameLower, f.Id });
         // Subtree scans (search, moves, deletes) and path lookups.
         builder.HasIndex(f => new { f.TenantId, f.IntegrationId, f.PathLower });
-        builder.HasIndex(f => new { f.IntegrationId, f.ParentProviderId });
+        // Serves the foreign key (cascading integration deletes); nothing looks rows up by parent id.
+        builder.HasIndex(f => f.IntegrationId);
         builder.HasOne<CloudIntegration>().WithMany().HasForeignKey(f => f.IntegrationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -297,8 +297,8 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_virtual_files");
 
-                    b.HasIndex("IntegrationId", "ParentProviderId")
-                        .HasDatabaseName("ix_virtual_files_integration_id_parent_provider_id");
+                    b.HasIndex("IntegrationId")
+                        .HasDatabaseName("ix_virtual_files_integration_id");
 
                     b.HasIndex("TenantId", "IntegrationId", "PathLower")
                         .HasDatabaseName("ix_virtual_files_tenant_id_integration_id_path_lower");

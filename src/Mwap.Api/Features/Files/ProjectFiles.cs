@@ -76,7 +76,7 @@ internal sealed class ProjectFiles(MwapDbContext db, TokenService tokens, IEnume
             throw Invalid("search", "search must be at most 200 characters");
         }
 
-        var folder = await ResolveFolderAsync(project, root, query.FolderId, query.Path, cancellationToken);
+        var folder = await ResolveFolderAsync(project, root, query.FolderId, query.Path, live, cancellationToken);
         if (live)
         {
             return await ListLiveAsync(project, folder, query.Cursor, limit, type, cancellationToken);
@@ -210,7 +210,7 @@ internal sealed class ProjectFiles(MwapDbContext db, TokenService tokens, IEnume
 
     private sealed record FolderRef(string Path, string PathLower, string? ProviderId);
 
-    private async Task<FolderRef> ResolveFolderAsync(Project project, string root, string? folderId, string? path, CancellationToken cancellationToken)
+    private async Task<FolderRef> ResolveFolderAsync(Project project, string root, string? folderId, string? path, bool live, CancellationToken cancellationToken)
     {
         var rootLower = root.ToLowerInvariant();
         if (!string.IsNullOrWhiteSpace(folderId))
@@ -224,7 +224,8 @@ internal sealed class ProjectFiles(MwapDbContext db, TokenService tokens, IEnume
 
         if (string.IsNullOrWhiteSpace(path) || path.Trim() == "/")
         {
-            return await FolderAtAsync(project, root, rootLower, cancellationToken) ?? new FolderRef(root, rootLower, null);
+            // The index lists the root by its path alone; only a live listing needs the folder's provider id.
+            return live ? await FolderAtAsync(project, root, rootLower, cancellationToken) ?? new FolderRef(root, rootLower, null) : new FolderRef(root, rootLower, null);
         }
 
         var text = path.Trim();

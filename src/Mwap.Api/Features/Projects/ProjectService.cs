@@ -40,13 +40,16 @@ internal sealed class ProjectService(
     public async Task<ProjectResponse> GetAsync(string userId, string projectId, CancellationToken cancellationToken)
     {
         var userRoles = await roles.GetAsync(userId, cancellationToken);
-        var project = await db.Set<Project>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == projectId, cancellationToken);
-        if (project is null || (!userRoles.IsSuperAdmin && userRoles.RoleIn(projectId) is null))
+        if (!userRoles.IsSuperAdmin && userRoles.RoleIn(projectId) is null)
         {
             throw NotMember();
         }
 
-        return ProjectResponse.From(project, await MembersOfAsync(projectId, cancellationToken));
+        // One round trip: the project with its members (the hottest read of the API).
+        var found = await db.Set<Project>().AsNoTracking().Where(p => p.Id == projectId)
+            .Select(p => new { Project = p, Members = db.Set<ProjectMember>().Where(m => m.ProjectId == p.Id).ToList() })
+            .FirstOrDefaultAsync(cancellationToken);
+        return found is null ? throw NotMember() : ProjectResponse.From(found.Project, found.Members);
     }
 
     public async Task<ProjectResponse> CreateAsync(string userId, CreateProjectRequest request, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -132,8 +131,7 @@ internal sealed class DropboxSync(IHttpClientFactory httpFactory) : IFileSyncSou
             var path = (slash >= 0 ? display[..slash] : "") + "/" + name;
             var isFolder = tag == "folder";
             long? size = !isFolder && entry.TryGetProperty("size", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetInt64() : null;
-            DateTime? modified = Str(entry, "server_modified") is { } m && DateTime.TryParse(m, CultureInfo.InvariantCulture,
-                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+            var modified = ProviderJson.Time(Str(entry, "server_modified"));
             changes.Add(new RemoteChange.Upsert(new RemoteItem(id, name, null, path, isFolder,
                 isFolder ? FolderMime : MimeTypeMap.ForName(name), size, modified, Str(entry, "content_hash"))));
         }
@@ -141,6 +139,5 @@ internal sealed class DropboxSync(IHttpClientFactory httpFactory) : IFileSyncSou
         return changes;
     }
 
-    private static string? Str(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    private static string? Str(JsonElement element, string name) => ProviderJson.String(element, name);
 }

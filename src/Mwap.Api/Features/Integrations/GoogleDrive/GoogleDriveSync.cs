@@ -225,11 +225,9 @@ internal sealed class GoogleDriveSync(IHttpClientFactory httpFactory) : IFileSyn
             : null;
         // Drive sends int64 values as strings.
         long? size = Str(file, "size") is { } s && long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
-        DateTime? modified = Str(file, "modifiedTime") is { } m && DateTime.TryParse(m, CultureInfo.InvariantCulture,
-            DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+        var modified = ProviderJson.Time(Str(file, "modifiedTime"));
         return new RemoteItem(id, Str(file, "name") ?? "", parent, null, mime == FolderMime, mime, size, modified, Str(file, "md5Checksum"));
     }
 
-    private static string? Str(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    private static string? Str(JsonElement element, string name) => ProviderJson.String(element, name);
 }

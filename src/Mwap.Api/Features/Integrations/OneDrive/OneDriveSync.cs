@@ -161,8 +161,7 @@ internal sealed class OneDriveSync(IHttpClientFactory httpFactory) : IFileSyncSo
             var mime = isFolder ? FolderMime : Str(file, "mimeType") ?? MimeTypeMap.ForName(name);
             long? size = !isFolder && item.TryGetProperty("size", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetInt64() : null;
             var modifiedText = (item.TryGetProperty("fileSystemInfo", out var fsi) ? Str(fsi, "lastModifiedDateTime") : null) ?? Str(item, "lastModifiedDateTime");
-            DateTime? modified = modifiedText is not null && DateTime.TryParse(modifiedText, CultureInfo.InvariantCulture,
-                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+            var modified = ProviderJson.Time(modifiedText);
             var hash = file.ValueKind == JsonValueKind.Object && file.TryGetProperty("hashes", out var h) ? Str(h, "quickXorHash") : null;
             changes.Add(new RemoteChange.Upsert(new RemoteItem(id, name, parent, null, isFolder, mime, size, modified, hash)));
         }
@@ -170,6 +169,5 @@ internal sealed class OneDriveSync(IHttpClientFactory httpFactory) : IFileSyncSo
         return changes;
     }
 
-    private static string? Str(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    private static string? Str(JsonElement element, string name) => ProviderJson.String(element, name);
 }

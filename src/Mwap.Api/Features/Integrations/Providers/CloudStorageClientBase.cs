@@ -65,9 +65,7 @@ internal abstract class CloudStorageClientBase(IHttpClientFactory httpFactory) :
     public virtual bool HasRequiredScopes(IReadOnlyCollection<string> granted) => true;
 
     /// <summary>A string property of a JSON object, or null when absent or not a string.</summary>
-    protected static string? Str(System.Text.Json.JsonElement element, string name) =>
-        element.ValueKind == System.Text.Json.JsonValueKind.Object && element.TryGetProperty(name, out var v) &&
-        v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+    protected static string? Str(System.Text.Json.JsonElement element, string name) => ProviderJson.String(element, name);
 
     /// <summary>Joins a base URL and an API path, tolerating a base that already ends with the version segment.</summary>
     protected static string Url(string baseUrl, string versionSegment, string path)

@@ -1,7 +1,9 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Mwap.Api.Features.Files.Sync;
 using Mwap.Api.Features.Integrations.Dropbox;
 using Mwap.Api.Features.Integrations.GoogleDrive;
 using Mwap.Api.Features.Integrations.OneDrive;
+using Mwap.Api.Infrastructure.Security;
 
 namespace Mwap.Api.Features.Files;
 
@@ -14,6 +16,7 @@ internal static class FilesFeature
         services.AddSingleton<IFileSyncSource, DropboxSync>();
         services.AddSingleton<IFileSyncSource, OneDriveSync>();
         services.AddSingleton<DownloadTokens>();
+        services.TryAddSingleton<SealedCursors>();
         services.AddScoped<FileIndexStore>();
         services.AddScoped<SyncLease>();
         services.AddScoped<ChangeApplier>();

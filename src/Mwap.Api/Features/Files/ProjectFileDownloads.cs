@@ -26,7 +26,7 @@ internal sealed class ProjectFileDownloads(MwapDbContext db, ProjectFolders fold
         }
 
         var project = scope.Project;
-        var source = await sources.ForProjectAsync(project, cancellationToken);
+        var (_, source) = await sources.ForProjectAsync(project, cancellationToken);
         var link = await source.GetDownloadLinkAsync(sources.Caller(project.CloudIntegrationId), file.ProviderFileId, file.Path, cancellationToken);
         if (link is not null)
         {

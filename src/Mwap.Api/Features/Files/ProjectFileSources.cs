@@ -10,11 +10,14 @@ using Mwap.Api.Infrastructure.Persistence;
 
 namespace Mwap.Api.Features.Files;
 
+/// <summary>A project's integration and the provider's file source behind it.</summary>
+internal sealed record ProjectSource(CloudIntegration Integration, IFileSyncSource Source);
+
 /// <summary>The provider behind a project's integration, and a caller that runs requests with its tokens.</summary>
 internal sealed class ProjectFileSources(MwapDbContext db, TokenService tokens, IEnumerable<IFileSyncSource> sources)
 {
     /// <summary>The project's provider; the integration must still hold a usable grant.</summary>
-    public async Task<IFileSyncSource> ForProjectAsync(Project project, CancellationToken cancellationToken)
+    public async Task<ProjectSource> ForProjectAsync(Project project, CancellationToken cancellationToken)
     {
         var integration = await db.Set<CloudIntegration>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == project.CloudIntegrationId, cancellationToken)
             ?? throw new NotFoundException("file/cloud-integration-not-found", "The project's cloud integration was not found");
@@ -23,7 +26,7 @@ internal sealed class ProjectFileSources(MwapDbContext db, TokenService tokens, 
             throw new ConflictException("oauth/reconnect-required", "The project's cloud integration needs to be re-authorised");
         }
 
-        return await ForProviderAsync(integration.ProviderId, cancellationToken);
+        return new ProjectSource(integration, await ForProviderAsync(integration.ProviderId, cancellationToken));
     }
 
     public async Task<IFileSyncSource> ForProviderAsync(string providerId, CancellationToken cancellationToken)

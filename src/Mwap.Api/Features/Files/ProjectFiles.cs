@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Mwap.Api.Infrastructure.Persistence;
+using Mwap.Api.Infrastructure.Security;
 
 namespace Mwap.Api.Features.Files;
 
@@ -7,7 +8,7 @@ namespace Mwap.Api.Features.Files;
 /// <c>GET /projects/{id}/files</c> from the index (or live from the provider, see <see cref="ProjectLiveFiles"/>).
 /// Everything is scoped to the project's integration and folder: ids or paths outside it are refused or not found.
 /// </summary>
-internal sealed class ProjectFiles(MwapDbContext db, ProjectFolders folders, ProjectLiveFiles liveFiles)
+internal sealed class ProjectFiles(MwapDbContext db, ProjectFolders folders, ProjectLiveFiles liveFiles, SealedCursors cursors)
 {
     public async Task<FilesPage> ListAsync(string projectId, FileListQuery query, CancellationToken cancellationToken)
     {
@@ -45,7 +46,16 @@ internal sealed class ProjectFiles(MwapDbContext db, ProjectFolders folders, Pro
         };
 
         var sort = options.Sort;
-        var after = options.Cursor is { } c ? FileCursor.Decode(c, sort.Key) : null;
+        // Our keyset position is sealed like a provider's token, bound to this project, folder and sort order.
+        var binding = CursorBinding.Of("files", project.CloudIntegrationId, project.Id, folder.PathLower, sort.Key);
+        FileCursor? after = null;
+        if (options.Cursor is { } cursor)
+        {
+            after = cursors.TryOpen(cursor, binding, out var position)
+                ? FileCursor.Decode(position, sort.Key)
+                : throw FileQueryParser.Invalid("cursor", "cursor is invalid, expired, or belongs to another listing");
+        }
+
         files = sort.Apply(files, after);
         var limit = options.Limit;
         var rows = await files.Take(limit + 1).ToListAsync(cancellationToken);
@@ -55,6 +65,6 @@ internal sealed class ProjectFiles(MwapDbContext db, ProjectFolders folders, Pro
             rows.RemoveAt(limit);
         }
 
-        return new FilesPage([.. rows.Select(FileResponse.From)], hasMore ? FileCursor.Encode(sort.Key, rows[^1]) : null, hasMore);
+        return new FilesPage([.. rows.Select(FileResponse.From)], hasMore ? cursors.Seal(FileCursor.Encode(sort.Key, rows[^1]), binding) : null, hasMore);
     }
 }

@@ -5,6 +5,7 @@ using Mwap.Api.Features.Integrations.Providers;
 using Mwap.Api.Features.Integrations.Tokens;
 using Mwap.Api.Infrastructure.Http;
 using Mwap.Api.Infrastructure.Persistence;
+using Mwap.Api.Infrastructure.Security;
 
 namespace Mwap.Api.Features.Integrations;
 
@@ -27,8 +28,11 @@ internal sealed record FoldersResponse(IReadOnlyList<FolderItem> Data, string? N
 }
 
 /// <summary>What a tenant owner can do with a connected integration: refresh now, test, browse folders (spec #16, #17, #19).</summary>
-internal sealed class IntegrationOperations(MwapDbContext db, TokenService tokens, ProviderRegistry providers)
+internal sealed class IntegrationOperations(MwapDbContext db, TokenService tokens, ProviderRegistry providers, SealedCursors cursors)
 {
+    /// <summary>The code every refused cursor gets, here as in the files API.</summary>
+    public const string InvalidCursorCode = "file/invalid-query";
+
     public async Task<IntegrationResponse> RefreshNowAsync(string tenantId, string integrationId, CancellationToken cancellationToken)
     {
         var integration = await FindAsync(tenantId, integrationId, cancellationToken);
@@ -81,10 +85,22 @@ internal sealed class IntegrationOperations(MwapDbContext db, TokenService token
             throw new UnauthorizedException("oauth/unauthorized", "The integration is not connected");
         }
 
+        // The provider's page token (a Graph URL, a Dropbox cursor) goes out sealed and bound to this folder: a caller
+        // cannot hand the provider a token or URL of their own.
+        var binding = CursorBinding.Of("folders", tenantId, integrationId, query.FolderId, query.Path);
+        if (query.Cursor is { } cursor)
+        {
+            query = cursors.TryOpen(cursor, binding, out var pageToken)
+                ? query with { Cursor = pageToken }
+                : throw new BadRequestException(InvalidCursorCode, "Invalid query parameters",
+                    new Dictionary<string, string> { ["cursor"] = "cursor is invalid, expired, or belongs to another listing" });
+        }
+
         var page = await tokens.WithAccessTokenAsync(integrationId, (config, client, token) => client.ListFoldersAsync(config, token, query, cancellationToken), cancellationToken);
+        var next = page.NextCursor is { } nextToken ? cursors.Seal(nextToken, binding) : null;
         return new FoldersResponse(
             [.. page.Folders.Select(f => new FolderItem(f.Id, f.Name, f.Path, true, false))],
-            page.NextCursor, page.NextCursor is not null, new FolderCapabilities(page.SupportsPath, page.SupportsId, false, null));
+            next, next is not null, new FolderCapabilities(page.SupportsPath, page.SupportsId, false, null));
     }
 
     public async Task EnsureInTenantAsync(string tenantId, string integrationId, CancellationToken cancellationToken) =>

@@ -1,7 +1,9 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Mwap.Api.Features.Integrations.Health;
 using Mwap.Api.Features.Integrations.OAuth;
 using Mwap.Api.Features.Integrations.Providers;
 using Mwap.Api.Features.Integrations.Tokens;
+using Mwap.Api.Infrastructure.Security;
 
 namespace Mwap.Api.Features.Integrations;
 
@@ -15,6 +17,7 @@ internal static class IntegrationsFeature
         services.AddCloudStorageClients(configuration);
         services.AddSingleton<OAuthKeys>();
         services.AddSingleton<OAuthPages>();
+        services.TryAddSingleton<SealedCursors>();
         services.AddScoped<IntegrationService>();
         services.AddScoped<IntegrationOperations>();
         services.AddScoped<TokenService>();

@@ -1,8 +1,8 @@
 namespace Mwap.FakeProviders.Hosting;
 
 /// <summary>
-/// Runs before routing for every provider request: counts it by real path, waits the configured latency, and
-/// answers with a queued fault instead of the endpoint when one matches.
+/// Runs before routing for every provider request: counts it by real path, waits the configured latency (and any
+/// hold a test placed on it), and answers with a queued fault instead of the endpoint when one matches.
 /// </summary>
 internal static class ProviderPipeline
 {
@@ -23,6 +23,7 @@ internal static class ProviderPipeline
                 await Task.Delay(provider.Latency, context.RequestAborted);
             }
 
+            await provider.WaitIfHeldAsync(realPath, context.RequestAborted);
             var fault = provider.Faults.TryTake(realPath, context.Request.Path.Value ?? "");
             if (fault is not null)
             {

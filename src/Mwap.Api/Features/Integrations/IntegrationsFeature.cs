@@ -20,6 +20,7 @@ internal static class IntegrationsFeature
         services.TryAddSingleton<SealedCursors>();
         services.AddScoped<IntegrationService>();
         services.AddScoped<IntegrationOperations>();
+        services.AddSingleton<IntegrationLeases>();
         services.AddScoped<TokenService>();
         services.AddScoped<IntegrationHealthService>();
         services.AddScoped<OAuthService>();

@@ -217,8 +217,13 @@ internal sealed class FileIndexStore(MwapDbContext db, TimeProvider time)
     }
 
     /// <summary>After a full sync: every row the sync did not see is gone at the provider.</summary>
+    /// <summary>
+    /// Deletes rows a full sync of <paramref name="generation"/> did not see, only while that generation is still the
+    /// integration's current one: a full sync that a newer one superseded must not delete the newer one's rows.
+    /// </summary>
     public Task<int> RemoveStaleAsync(string tenantId, string integrationId, long generation, CancellationToken cancellationToken) =>
-        ExecuteAsync("DELETE FROM virtual_files WHERE tenant_id = @t AND integration_id = @i AND sync_generation < @g",
+        ExecuteAsync("DELETE FROM virtual_files WHERE tenant_id = @t AND integration_id = @i AND sync_generation < @g " +
+            "AND EXISTS (SELECT 1 FROM cloud_integrations WHERE id = @i AND sync_generation = @g)",
             tenantId, integrationId, [("@g", generation)], cancellationToken);
 
     public Task<int> CountAsync(string tenantId, string integrationId, CancellationToken cancellationToken) =>

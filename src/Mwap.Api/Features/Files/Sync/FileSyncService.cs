@@ -13,6 +13,9 @@ internal enum SyncResultKind
 {
     Completed,
     AlreadyRunning,
+
+    /// <summary>Stopped part-way: the lease was lost to another run, which owns the index now.</summary>
+    LeaseLost,
     NotFound,
     NotActive,
     Failed,
@@ -25,7 +28,8 @@ internal sealed record SyncResult(SyncResultKind Kind, string? Mode = null, int 
 /// account page by page and then removes every row it did not see (its generation is older); an incremental sync reads
 /// the change feed and stores the feed's cursor in the same transaction as the rows of each page, so a sync killed
 /// anywhere resumes without gaps or duplicates. An expired cursor falls back to a full sync. One sync runs per
-/// integration at a time, across instances, through a lease taken with a conditional update.
+/// integration at a time, across instances (<see cref="SyncLease"/>); a run that loses its lease stops at once and
+/// writes nothing more, so a stalled run can never undo or delete what a newer one wrote.
 /// </summary>
 internal sealed partial class FileSyncService(
     MwapDbContext db, FileIndexStore store, SyncLease lease, ChangeApplier applier, IServiceScopeFactory scopes, IEnumerable<IFileSyncSource> sources,
@@ -53,60 +57,17 @@ internal sealed partial class FileSyncService(
             return new SyncResult(SyncResultKind.AlreadyRunning);
         }
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // Everything below stops the moment the lease is lost (a renewal found it taken): another run owns the index now.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
         try
         {
-            await db.Set<CloudIntegration>().Where(i => i.Id == integrationId).ExecuteUpdateAsync(s => s
-                .SetProperty(i => i.Sync.State, SyncStates.Running)
-                .SetProperty(i => i.Sync.LastStartedAt, Now), cancellationToken);
-            var provider = await db.Set<CloudProvider>().AsNoTracking().FirstAsync(p => p.Id == integration.ProviderId, cancellationToken);
-            var kind = ProviderRegistry.KindOf(provider);
-            var source = sources.FirstOrDefault(s => s.Kind == kind)
-                ?? throw new ProviderException(ProviderErrorKind.NotSupported, null, $"No file sync for provider '{provider.Slug}'");
-            // Provider calls (token load, refresh, request counter) use their own scope and DbContext: a full sync fetches
-            // the next page while this context writes the current one.
-            await using var callerScope = scopes.CreateAsyncScope();
-            var caller = new IntegrationCaller(callerScope.ServiceProvider.GetRequiredService<TokenService>(), integrationId);
-
-            string mode;
-            int changes;
-            if (!full && integration.Sync.Cursor is { } cursor)
-            {
-                try
-                {
-                    changes = await IncrementalAsync(integration, source, caller, cursor, cancellationToken);
-                    mode = "incremental";
-                }
-                catch (ProviderException e) when (e.Kind == ProviderErrorKind.CursorReset)
-                {
-                    LogCursorReset(logger, integrationId, e.Status);
-                    changes = await FullAsync(integration, source, caller, cancellationToken);
-                    mode = "resync";
-                }
-            }
-            else
-            {
-                changes = await FullAsync(integration, source, caller, cancellationToken);
-                mode = "full";
-            }
-
-            // An incremental sync that changed nothing after a successful one leaves the count as it was: counting a
-            // large index costs more than the rest of a no-op sync.
-            var count = mode == "incremental" && changes == 0 && integration.Sync.State == SyncStates.Succeeded
-                ? integration.Sync.FilesIndexed
-                : await store.CountAsync(integration.TenantId, integrationId, cancellationToken);
-            var now = Now;
-            var wasFull = mode != "incremental";
-            await db.Set<CloudIntegration>().Where(i => i.Id == integrationId).ExecuteUpdateAsync(s => s
-                .SetProperty(i => i.Sync.State, SyncStates.Succeeded)
-                .SetProperty(i => i.Sync.LastSyncAt, now)
-                .SetProperty(i => i.Sync.LastFullSyncAt, i => wasFull ? now : i.Sync.LastFullSyncAt)
-                .SetProperty(i => i.Sync.LastError, (string?)null)
-                .SetProperty(i => i.Sync.ConsecutiveFailures, 0)
-                .SetProperty(i => i.Sync.FilesIndexed, count), cancellationToken);
-            LogSynced(logger, integrationId, mode, changes, count, clock.ElapsedMilliseconds);
-            MwapMetrics.RecordSync(kind, mode, clock.Elapsed, changes);
-            return new SyncResult(SyncResultKind.Completed, mode, changes, count);
+            return await RunAsync(integration, full, stop.Token);
+        }
+        catch (Exception e) when (e is SyncLeaseLostException || (lease.IsLost && !cancellationToken.IsCancellationRequested))
+        {
+            // Nothing to record: the integration's sync state belongs to the run that holds the lease.
+            LogLeaseLost(logger, integrationId, e.GetType().Name);
+            return new SyncResult(SyncResultKind.LeaseLost);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -122,8 +83,71 @@ internal sealed partial class FileSyncService(
         }
         finally
         {
-            await lease.ReleaseAsync(integrationId);
+            await lease.ReleaseAsync();
         }
+    }
+
+    private async Task<SyncResult> RunAsync(CloudIntegration integration, bool full, CancellationToken cancellationToken)
+    {
+        var integrationId = integration.Id;
+        var owner = lease.Owner;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await db.Set<CloudIntegration>().Where(i => i.Id == integrationId && i.Sync.LeaseOwner == owner).ExecuteUpdateAsync(s => s
+            .SetProperty(i => i.Sync.State, SyncStates.Running)
+            .SetProperty(i => i.Sync.LastStartedAt, Now), cancellationToken);
+        var provider = await db.Set<CloudProvider>().AsNoTracking().FirstAsync(p => p.Id == integration.ProviderId, cancellationToken);
+        var kind = ProviderRegistry.KindOf(provider);
+        var source = sources.FirstOrDefault(s => s.Kind == kind)
+            ?? throw new ProviderException(ProviderErrorKind.NotSupported, null, $"No file sync for provider '{provider.Slug}'");
+        // Provider calls (token load, refresh, request counter) use their own scope and DbContext: a full sync fetches
+        // the next page while this context writes the current one.
+        await using var callerScope = scopes.CreateAsyncScope();
+        var caller = new IntegrationCaller(callerScope.ServiceProvider.GetRequiredService<TokenService>(), integrationId);
+
+        string mode;
+        int changes;
+        if (!full && integration.Sync.Cursor is { } cursor)
+        {
+            try
+            {
+                changes = await IncrementalAsync(integration, source, caller, cursor, cancellationToken);
+                mode = "incremental";
+            }
+            catch (ProviderException e) when (e.Kind == ProviderErrorKind.CursorReset)
+            {
+                LogCursorReset(logger, integrationId, e.Status);
+                changes = await FullAsync(integration, source, caller, cancellationToken);
+                mode = "resync";
+            }
+        }
+        else
+        {
+            changes = await FullAsync(integration, source, caller, cancellationToken);
+            mode = "full";
+        }
+
+        // An incremental sync that changed nothing after a successful one leaves the count as it was: counting a
+        // large index costs more than the rest of a no-op sync.
+        var count = mode == "incremental" && changes == 0 && integration.Sync.State == SyncStates.Succeeded
+            ? integration.Sync.FilesIndexed
+            : await store.CountAsync(integration.TenantId, integrationId, cancellationToken);
+        var now = Now;
+        var wasFull = mode != "incremental";
+        var recorded = await db.Set<CloudIntegration>().Where(i => i.Id == integrationId && i.Sync.LeaseOwner == owner).ExecuteUpdateAsync(s => s
+            .SetProperty(i => i.Sync.State, SyncStates.Succeeded)
+            .SetProperty(i => i.Sync.LastSyncAt, now)
+            .SetProperty(i => i.Sync.LastFullSyncAt, i => wasFull ? now : i.Sync.LastFullSyncAt)
+            .SetProperty(i => i.Sync.LastError, (string?)null)
+            .SetProperty(i => i.Sync.ConsecutiveFailures, 0)
+            .SetProperty(i => i.Sync.FilesIndexed, count), cancellationToken);
+        if (recorded != 1)
+        {
+            throw new SyncLeaseLostException();
+        }
+
+        LogSynced(logger, integrationId, mode, changes, count, clock.ElapsedMilliseconds);
+        MwapMetrics.RecordSync(kind, mode, clock.Elapsed, changes);
+        return new SyncResult(SyncResultKind.Completed, mode, changes, count);
     }
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
@@ -132,14 +156,20 @@ internal sealed partial class FileSyncService(
     {
         // A new generation per full sync: rows it does not touch are stale when it completes. A killed full sync
         // leaves rows of a generation that the next full sync supersedes, so the index converges either way.
-        await db.Set<CloudIntegration>().Where(i => i.Id == integration.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sync.Generation, i => i.Sync.Generation + 1), cancellationToken);
+        var owner = lease.Owner;
+        if (await db.Set<CloudIntegration>().Where(i => i.Id == integration.Id && i.Sync.LeaseOwner == owner)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sync.Generation, i => i.Sync.Generation + 1), cancellationToken) != 1)
+        {
+            throw new SyncLeaseLostException();
+        }
+
         var generation = await db.Set<CloudIntegration>().Where(i => i.Id == integration.Id).Select(i => i.Sync.Generation).FirstAsync(cancellationToken);
         var run = new SyncRun(integration.TenantId, integration.Id, generation, Full: true, integration.Sync.RootId);
         var applied = 0;
         await foreach (var page in PageReadAhead.ReadAheadAsync(ct => source.FullAsync(caller, options.Value.SyncPageSize, ct), cancellationToken))
         {
             await using var transaction = await BeginPageAsync(cancellationToken);
+            await lease.ConfirmAsync(run.IntegrationId, generation, cancellationToken);
             applied += await applier.ApplyAsync(run, page.Changes, cancellationToken);
             if (page.Done)
             {
@@ -149,7 +179,6 @@ internal sealed partial class FileSyncService(
                 await SaveCursorAsync(run, page.Cursor, cancellationToken);
             }
 
-            await lease.RenewAsync(integration.Id, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -168,6 +197,7 @@ internal sealed partial class FileSyncService(
         await foreach (var page in source.ChangesAsync(caller, cursor, options.Value.SyncPageSize, cancellationToken))
         {
             await using var transaction = await BeginPageAsync(cancellationToken);
+            await lease.ConfirmAsync(run.IntegrationId, generation: null, cancellationToken);
             applied += await applier.ApplyAsync(run, page.Changes, cancellationToken);
             if (page.Done)
             {
@@ -187,7 +217,6 @@ internal sealed partial class FileSyncService(
                 await SaveCursorAsync(run, page.Cursor, cancellationToken);
             }
 
-            await lease.RenewAsync(integration.Id, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -226,7 +255,8 @@ internal sealed partial class FileSyncService(
         try
         {
             db.ChangeTracker.Clear();
-            await db.Set<CloudIntegration>().Where(i => i.Id == integrationId).ExecuteUpdateAsync(s => s
+            var owner = lease.Owner;
+            await db.Set<CloudIntegration>().Where(i => i.Id == integrationId && i.Sync.LeaseOwner == owner).ExecuteUpdateAsync(s => s
                 .SetProperty(i => i.Sync.State, SyncStates.Failed)
                 .SetProperty(i => i.Sync.LastError, message)
                 .SetProperty(i => i.Sync.ConsecutiveFailures, i => i.Sync.ConsecutiveFailures + 1), CancellationToken.None);
@@ -252,6 +282,9 @@ internal sealed partial class FileSyncService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "File sync of integration {IntegrationId}: the provider reset the change cursor (status {Status}); resyncing fully")]
     private static partial void LogCursorReset(ILogger logger, string integrationId, int? status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "File sync of integration {IntegrationId} stopped: its lease is no longer this run's ({Cause}); nothing more was written")]
+    private static partial void LogLeaseLost(ILogger logger, string integrationId, string cause);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "File sync of integration {IntegrationId} failed ({ErrorType}): {Error}")]
     private static partial void LogFailed(ILogger logger, string integrationId, string errorType, string error);

@@ -5,43 +5,59 @@ using Mwap.Api.Infrastructure.Persistence;
 namespace Mwap.Api.Features.Files.Sync;
 
 /// <summary>
-/// One sync per integration at a time, across instances: a lease on the integration's row, taken with a conditional
-/// update and extended as pages are written.
+/// One sync per integration at a time, across instances, through the shared <see cref="IntegrationLeases"/> (renewed on
+/// a timer, so a provider call longer than the lease cannot let it lapse). Each page's transaction also confirms, under
+/// the integration row's lock, that the lease and the run's generation are still this run's, so a run that lost its
+/// lease writes and deletes nothing more.
 /// </summary>
-internal sealed class SyncLease(MwapDbContext db, TimeProvider time)
+internal sealed class SyncLease(IntegrationLeases leases, MwapDbContext db)
 {
-    private static readonly TimeSpan LeaseLength = TimeSpan.FromMinutes(2);
-    private readonly string _owner = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
-    private DateTime _leaseRenewedAt;
+    /// <summary>The lease's length; it is renewed every quarter of it.</summary>
+    public static readonly TimeSpan Length = TimeSpan.FromMinutes(2);
 
-    private DateTime Now => time.GetUtcNow().UtcDateTime;
+    private IntegrationLease? _lease;
+
+    /// <summary>Cancelled the moment a renewal finds the lease gone.</summary>
+    public CancellationToken Lost => _lease?.Lost ?? CancellationToken.None;
+
+    public bool IsLost => _lease?.IsLost == true;
+
+    public string Owner => _lease?.Owner ?? throw new InvalidOperationException("The sync lease is not held");
 
     public async Task<bool> TryTakeAsync(string integrationId, CancellationToken cancellationToken)
     {
-        var now = Now;
-        var until = now.Add(LeaseLength);
-        _leaseRenewedAt = now;
-        var taken = await db.Set<CloudIntegration>()
-            .Where(i => i.Id == integrationId && (i.Sync.LeaseUntil == null || i.Sync.LeaseUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sync.LeaseUntil, until).SetProperty(i => i.Sync.LeaseOwner, _owner), cancellationToken);
-        return taken == 1;
+        _lease = await leases.TryTakeAsync(integrationId, IntegrationLeaseKind.FileSync, Length, cancellationToken);
+        return _lease is not null;
     }
 
-    /// <summary>Extends the lease, at most every quarter of its length (one UPDATE saved on most pages).</summary>
-    public Task<int> RenewAsync(string integrationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inside a page's transaction: the lease is still ours and (for a full sync) no other full sync has started a newer
+    /// generation. The update locks the integration's row until the page commits, so neither can change before then.
+    /// </summary>
+    public async Task ConfirmAsync(string integrationId, long? generation, CancellationToken cancellationToken)
     {
-        if (Now - _leaseRenewedAt < LeaseLength / 4)
+        var owner = Owner;
+        var rows = db.Set<CloudIntegration>().Where(i => i.Id == integrationId && i.Sync.LeaseOwner == owner);
+        if (generation is { } g)
         {
-            return Task.FromResult(1);
+            rows = rows.Where(i => i.Sync.Generation == g);
         }
 
-        _leaseRenewedAt = Now;
-        var until = Now.Add(LeaseLength);
-        return db.Set<CloudIntegration>().Where(i => i.Id == integrationId && i.Sync.LeaseOwner == _owner)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sync.LeaseUntil, until), cancellationToken);
+        if (await rows.ExecuteUpdateAsync(s => s.SetProperty(i => i.Sync.LeaseOwner, owner), cancellationToken) != 1)
+        {
+            throw new SyncLeaseLostException();
+        }
     }
 
-    public Task<int> ReleaseAsync(string integrationId) =>
-        db.Set<CloudIntegration>().Where(i => i.Id == integrationId && i.Sync.LeaseOwner == _owner)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sync.LeaseUntil, (DateTime?)null).SetProperty(i => i.Sync.LeaseOwner, (string?)null), CancellationToken.None);
+    public async ValueTask ReleaseAsync()
+    {
+        if (_lease is not null)
+        {
+            await _lease.DisposeAsync();
+            _lease = null;
+        }
+    }
 }
+
+/// <summary>The sync's lease (or its generation) is no longer this run's: it stops without writing anything more.</summary>
+internal sealed class SyncLeaseLostException() : Exception("The sync lease is no longer held by this run");

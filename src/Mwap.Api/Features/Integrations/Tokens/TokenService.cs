@@ -14,13 +14,13 @@ namespace Mwap.Api.Features.Integrations.Tokens;
 /// for the winner and re-reads the stored token instead of refreshing again.
 /// </summary>
 internal sealed partial class TokenService(
-    MwapDbContext db, ProviderRegistry providers, ISecretProtector secrets, IAuditLog audit, TimeProvider time, ILogger<TokenService> logger)
+    MwapDbContext db, ProviderRegistry providers, ISecretProtector secrets, IAuditLog audit, IntegrationLeases leases, TimeProvider time, ILogger<TokenService> logger)
 {
     public const string AccessTokenField = "access_token";
     public const string RefreshTokenField = "refresh_token";
-    private static readonly TimeSpan LeaseLength = TimeSpan.FromSeconds(30);
+    /// <summary>The refresh lease's length; it is renewed every quarter of it while the provider call runs.</summary>
+    public static readonly TimeSpan LeaseLength = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ExpirySlack = TimeSpan.FromSeconds(60);
-    private readonly string _owner = LeaseOwner();
 
     public static SecretContext AccessContext(string integrationId) => new(CloudIntegration.TableName, integrationId, AccessTokenField);
 
@@ -83,14 +83,20 @@ internal sealed partial class TokenService(
         var deadline = time.GetUtcNow() + LeaseLength + TimeSpan.FromSeconds(5);
         while (true)
         {
-            var now = time.GetUtcNow().UtcDateTime;
-            var leaseUntil = now + LeaseLength;
-            var won = await db.Set<CloudIntegration>()
-                .Where(i => i.Id == integrationId && (i.RefreshLeaseUntil == null || i.RefreshLeaseUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.RefreshLeaseUntil, leaseUntil).SetProperty(i => i.RefreshLeaseOwner, _owner), cancellationToken);
-            if (won == 1)
+            var lease = await leases.TryTakeAsync(integrationId, IntegrationLeaseKind.TokenRefresh, LeaseLength, cancellationToken);
+            if (lease is not null)
             {
-                return await RefreshUnderLeaseAsync(integrationId, staleAccessToken, cancellationToken);
+                await using (lease)
+                {
+                    try
+                    {
+                        return await RefreshUnderLeaseAsync(integrationId, staleAccessToken, lease, cancellationToken);
+                    }
+                    catch (OperationCanceledException) when (lease.IsLost && !cancellationToken.IsCancellationRequested)
+                    {
+                        throw new ProviderException(ProviderErrorKind.Unavailable, 503, "The token refresh lost its lease and stopped");
+                    }
+                }
             }
 
             // Someone else is refreshing: wait for their result rather than refreshing the same grant twice.
@@ -109,9 +115,12 @@ internal sealed partial class TokenService(
         }
     }
 
-    private async Task<CloudIntegration> RefreshUnderLeaseAsync(string integrationId, string? staleAccessToken, CancellationToken cancellationToken)
+    private async Task<CloudIntegration> RefreshUnderLeaseAsync(string integrationId, string? staleAccessToken, IntegrationLease lease, CancellationToken cancellationToken)
     {
-        var (integration, provider) = await LoadAsync(integrationId, cancellationToken, tracking: true);
+        // A refresh that lost its lease stops: someone else may be redeeming the same (possibly rotating) refresh token.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+        var ct = stop.Token;
+        var (integration, provider) = await LoadAsync(integrationId, ct, tracking: true);
         try
         {
             if (staleAccessToken is not null && integration.EncryptedAccessToken != staleAccessToken)
@@ -127,7 +136,7 @@ internal sealed partial class TokenService(
             var refreshToken = secrets.Unprotect(integration.EncryptedRefreshToken, RefreshContext(integrationId));
             try
             {
-                var tokens = await providers.ClientFor(provider).RefreshAsync(providers.Configure(provider), refreshToken, cancellationToken);
+                var tokens = await providers.ClientFor(provider).RefreshAsync(providers.Configure(provider), refreshToken, ct);
                 Store(integration, tokens);
                 MwapMetrics.RecordTokenRefresh(succeeded: true);
                 audit.Record("integration.tokens.refresh", "cloud-integration", integrationId, integration.TenantId,
@@ -145,8 +154,7 @@ internal sealed partial class TokenService(
                 audit.Record("integration.tokens.refresh", "cloud-integration", integrationId, integration.TenantId,
                     new { provider = provider.Slug, error = e.Kind.ToString() }, AuditOutcome.Failure);
                 LogReconsent(logger, integrationId, e.Kind.ToString());
-                ReleaseLease(integration);
-                await db.SaveChangesAsync(cancellationToken);
+                await db.SaveChangesAsync(ct);
                 throw;
             }
             catch (ProviderException)
@@ -155,30 +163,14 @@ internal sealed partial class TokenService(
                 throw;
             }
 
-            ReleaseLease(integration);
-            await db.SaveChangesAsync(cancellationToken);
+            await db.SaveChangesAsync(ct);
             return integration;
         }
         finally
         {
-            // Whatever happened (including transient failures), give the lease back for the next attempt.
-            await db.Set<CloudIntegration>().Where(i => i.Id == integrationId && i.RefreshLeaseOwner == _owner)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.RefreshLeaseUntil, (DateTime?)null).SetProperty(i => i.RefreshLeaseOwner, (string?)null), CancellationToken.None);
+            // The lease itself is given back when the caller disposes it, after the tokens are stored.
             db.ChangeTracker.Clear();
         }
-    }
-
-    // Unique per service instance; the machine name only helps an operator read a stuck lease.
-    private static string LeaseOwner()
-    {
-        var owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
-        return owner.Length <= 100 ? owner : owner[^100..];
-    }
-
-    private static void ReleaseLease(CloudIntegration integration)
-    {
-        integration.RefreshLeaseUntil = null;
-        integration.RefreshLeaseOwner = null;
     }
 
     private async Task<(CloudIntegration Integration, CloudProvider Provider)> LoadAsync(string integrationId, CancellationToken cancellationToken, bool tracking = false)

@@ -1,4 +1,7 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Mwap.Api.Features.Integrations.Tokens;
 using Mwap.Api.Infrastructure.Http;
 using Mwap.Api.Infrastructure.Persistence;
 using Mwap.Api.Infrastructure.Security;
@@ -60,13 +63,36 @@ internal static class FilesEndpoints
 
         foreach (var mount in new[] { "integrations", "cloud-integrations" })
         {
-            api.MapPost($"/tenants/{{tenantId}}/{mount}/{{integrationId}}/sync", async (string tenantId, string integrationId, bool? full, FileSyncRequests requests, CancellationToken ct) =>
+            api.MapPost($"/tenants/{{tenantId}}/{mount}/{{integrationId}}/sync", async (string tenantId, string integrationId, bool? full, SyncRequests requests, CancellationToken ct) =>
                     TypedResults.Accepted((string?)null, Envelope.Of(await requests.RequestAsync(ObjectId.Normalize(tenantId), ObjectId.Normalize(integrationId), full == true, ct))))
                 .RequireAuthorization(Policies.TenantOwnerOrSuperAdmin)
+                .AddEndpointFilter(LimitSyncRequestsAsync)
                 .WithTags("Integrations")
                 .WithName(mount == "integrations" ? "SyncIntegration" : "SyncIntegrationAlias");
         }
 
         return api;
+    }
+
+    /// <summary>
+    /// <c>Integrations:SyncRequestsPerHour</c> per integration, on both mounts and for every caller together (coalesced
+    /// requests count too): a sync costs provider quota whoever asks.
+    /// </summary>
+    private static async ValueTask<object?> LimitSyncRequestsAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var limit = http.RequestServices.GetRequiredService<IOptions<IntegrationJobsOptions>>().Value.SyncRequestsPerHour;
+        var integrationId = ObjectId.Normalize(http.Request.RouteValues["integrationId"] as string ?? "");
+        var (allowed, _, _, reset) = await http.RequestServices.GetRequiredService<UserRateLimiter>()
+            .AcquireAsync("sync-requests:" + integrationId, limit, TimeSpan.FromHours(1));
+        if (allowed)
+        {
+            return await next(context);
+        }
+
+        var seconds = Math.Max(1, (int)Math.Ceiling((reset - http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()).TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return Results.Json(ErrorResponseWriter.Create(http, ErrorCodes.RateLimitExceeded, $"At most {limit} sync requests per hour for one integration; try again later"),
+            MwapJson.Options, statusCode: StatusCodes.Status429TooManyRequests);
     }
 }

@@ -22,7 +22,7 @@ internal static class FilesFeature
         services.AddScoped<ChangeApplier>();
         services.AddScoped<FileSyncService>();
         services.AddScoped<FileSyncJob>();
-        services.AddScoped<FileSyncRequests>();
+        services.AddScoped<SyncRequests>();
         services.AddScoped<ProjectFolders>();
         services.AddScoped<ProjectFileSources>();
         services.AddScoped<ProjectLiveFiles>();

@@ -103,6 +103,9 @@ internal sealed class IntegrationSync
     public long FilesIndexed { get; set; }
     public DateTime? LeaseUntil { get; set; }
     public string? LeaseOwner { get; set; }
+
+    /// <summary>The background job of the last sync requested (route or webhook): requests coalesce into it while it waits or runs.</summary>
+    public string? JobId { get; set; }
 }
 
 internal static class SyncStates

@@ -37,6 +37,7 @@ internal sealed class CloudIntegrationConfiguration : IEntityTypeConfiguration<C
             s.Property(x => x.RootId).HasMaxLength(512);
             s.Property(x => x.LastError).HasMaxLength(2000);
             s.Property(x => x.LeaseOwner).HasMaxLength(100);
+            s.Property(x => x.JobId).HasMaxLength(100);
         });
         builder.ComplexProperty(i => i.Health, h =>
         {

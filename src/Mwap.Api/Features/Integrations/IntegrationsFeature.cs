@@ -20,6 +20,7 @@ internal static class IntegrationsFeature
         services.TryAddSingleton<SealedCursors>();
         services.AddScoped<IntegrationService>();
         services.AddScoped<IntegrationOperations>();
+        // Singleton: no state of its own; each lease operation opens its own scope.
         services.AddSingleton<IntegrationLeases>();
         services.AddScoped<TokenService>();
         services.AddScoped<IntegrationHealthService>();

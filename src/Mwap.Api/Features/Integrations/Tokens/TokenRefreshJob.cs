@@ -42,6 +42,10 @@ internal sealed class IntegrationJobsOptions
     /// <summary>Items asked for per provider page during a sync (default 1000, the providers' maximum).</summary>
     [Range(10, 1000)]
     public int SyncPageSize { get; set; } = 1000;
+
+    /// <summary><c>POST …/sync</c> requests allowed per integration per hour (default 12); coalesced requests count too.</summary>
+    [Range(1, 3600)]
+    public int SyncRequestsPerHour { get; set; } = 12;
 }
 
 /// <summary>

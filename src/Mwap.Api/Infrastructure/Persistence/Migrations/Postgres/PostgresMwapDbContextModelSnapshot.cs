@@ -463,6 +463,11 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Postgres
                                 .HasColumnType("bigint")
                                 .HasColumnName("sync_generation");
 
+                            b1.Property<string>("JobId")
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("sync_job_id");
+
                             b1.Property<string>("LastError")
                                 .HasMaxLength(2000)
                                 .HasColumnType("character varying(2000)")

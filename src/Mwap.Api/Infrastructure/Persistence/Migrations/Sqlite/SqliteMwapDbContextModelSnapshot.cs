@@ -458,6 +458,11 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Sqlite
                                 .HasColumnType("INTEGER")
                                 .HasColumnName("sync_generation");
 
+                            b1.Property<string>("JobId")
+                                .HasMaxLength(100)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("sync_job_id");
+
                             b1.Property<string>("LastError")
                                 .HasMaxLength(2000)
                                 .HasColumnType("TEXT")

@@ -1,0 +1,104 @@
+using System.Net;
+using Hangfire;
+using Hangfire.States;
+using Microsoft.Extensions.DependencyInjection;
+using Mwap.Api.Features.Files;
+using Mwap.Api.IntegrationTests.Infrastructure;
+using Mwap.FakeProviders;
+using static Mwap.Api.IntegrationTests.Features.Files.FileSyncHarness;
+
+namespace Mwap.Api.IntegrationTests.Features.Files;
+
+/// <summary>Issue 11 item 13: sync requests coalesce into the queued or running job, and are limited per integration.</summary>
+public sealed class SyncRequestsTests(FileSyncApiFactory factory) : IClassFixture<FileSyncApiFactory>
+{
+    private static async Task<(string JobId, bool Full, bool Coalesced)> RequestAsync(Connection connection, string query = "", string mount = "integrations")
+    {
+        var url = connection.IntegrationUrl.Replace("/integrations/", $"/{mount}/", StringComparison.Ordinal) + "/sync" + query;
+        var data = await connection.Owner.PostAsync(url, null).ReadDataAsync(HttpStatusCode.Accepted);
+        return (data.GetProperty("jobId").GetString()!, data.GetProperty("full").GetBoolean(), data.GetProperty("coalesced").GetBoolean());
+    }
+
+    [Fact]
+    public async Task WhileASyncIsQueued_RequestsGetItsJob_AndAFullRequestNeedsAFullJob()
+    {
+        var connection = await ConnectAsync(factory, FakeProvider.Dropbox);
+
+        var first = await RequestAsync(connection);
+        var again = await RequestAsync(connection);
+        var alias = await RequestAsync(connection, mount: "cloud-integrations");
+        var full = await RequestAsync(connection, "?full=true");
+        var afterFull = await RequestAsync(connection);
+
+        Assert.False(first.Coalesced);
+        Assert.Equal((first.JobId, false, true), again);
+        Assert.Equal((first.JobId, false, true), alias);
+        Assert.NotEqual(first.JobId, full.JobId);
+        Assert.Equal((true, false), (full.Full, full.Coalesced));
+        Assert.Equal((full.JobId, true, true), afterFull);
+    }
+
+    [Fact]
+    public async Task SimultaneousRequests_EnqueueOneJob()
+    {
+        var connection = await ConnectAsync(factory, FakeProvider.Google);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => RequestAsync(connection)));
+
+        Assert.Single(results.Select(r => r.JobId).Distinct());
+        Assert.Single(results, r => !r.Coalesced);
+    }
+
+    [Fact]
+    public async Task AFinishedJob_IsNotReused_AndARunningOne_ServesOwnersButNotWebhooks()
+    {
+        var connection = await ConnectAsync(factory, FakeProvider.Microsoft);
+        var jobs = factory.Services.GetRequiredService<IBackgroundJobClient>();
+
+        var first = await RequestAsync(connection);
+        jobs.ChangeState(first.JobId, new SucceededState(null, 1, 1));
+        var second = await RequestAsync(connection);
+        Assert.NotEqual(first.JobId, second.JobId);
+        Assert.False(second.Coalesced);
+
+        jobs.ChangeState(second.JobId, new RunningState());
+        Assert.Equal((second.JobId, false, true), await RequestAsync(connection));
+        await using var scope = factory.Services.CreateAsyncScope();
+        var webhook = await scope.ServiceProvider.GetRequiredService<SyncRequests>()
+            .RequestAsync(connection.IntegrationId, SyncRequestReason.Webhook, full: false, CancellationToken.None);
+        Assert.NotEqual(second.JobId, webhook.JobId);
+        Assert.False(webhook.Coalesced);
+        Assert.Equal((webhook.JobId, false, true), await RequestAsync(connection));
+    }
+
+    [Fact]
+    public async Task SyncRequests_AreLimitedPerIntegration_TwelveAnHourByDefault()
+    {
+        var connection = await ConnectAsync(factory, FakeProvider.Dropbox);
+        var other = await ConnectAsync(factory, FakeProvider.Dropbox);
+
+        for (var i = 0; i < 12; i++)
+        {
+            await RequestAsync(connection, mount: i % 2 == 0 ? "integrations" : "cloud-integrations");
+        }
+
+        var refused = await connection.Owner.PostAsync(connection.IntegrationUrl + "/sync", null);
+        Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.FromMinutes(50));
+        await refused.AssertErrorAsync(HttpStatusCode.TooManyRequests, "rate-limit/exceeded");
+        Assert.False((await RequestAsync(other)).Coalesced);
+    }
+
+    /// <summary>Hangfire's "Processing", as a worker sets it when it picks the job up (its own type has no public constructor).</summary>
+    private sealed class RunningState : IState
+    {
+        public string Name => ProcessingState.StateName;
+
+        public string Reason => "picked up by a test worker";
+
+        public bool IsFinal => false;
+
+        public bool IgnoreJobLoadException => false;
+
+        public Dictionary<string, string> SerializeData() => new() { ["ServerId"] = "test-server", ["WorkerId"] = "worker-1" };
+    }
+}

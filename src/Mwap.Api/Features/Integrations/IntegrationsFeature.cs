@@ -16,10 +16,12 @@ internal static class IntegrationsFeature
         services.AddSingleton<OAuthKeys>();
         services.AddSingleton<OAuthPages>();
         services.AddScoped<IntegrationService>();
+        services.AddScoped<IntegrationRevocation>();
         services.AddScoped<IntegrationOperations>();
         services.AddScoped<TokenService>();
         services.AddScoped<IntegrationHealthService>();
         services.AddScoped<OAuthService>();
+        services.AddScoped<OAuthCallbackFailureCounter>();
         services.AddScoped<TokenRefreshJob>();
         services.AddScoped<IntegrationHealthJob>();
         return services;

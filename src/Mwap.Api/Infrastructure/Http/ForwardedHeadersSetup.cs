@@ -16,7 +16,9 @@ internal static class ForwardedHeadersSetup
     public static IApplicationBuilder UseTrustedForwardedHeaders(this IApplicationBuilder app)
     {
         var http = app.ApplicationServices.GetRequiredService<IOptions<HttpOptions>>().Value;
-        if (http.KnownProxies.Length == 0 && http.KnownNetworks.Length == 0)
+        var proxies = Entries(http.KnownProxies);
+        var networks = Entries(http.KnownNetworks);
+        if (proxies.Count == 0 && networks.Count == 0)
         {
             return app;
         }
@@ -30,14 +32,14 @@ internal static class ForwardedHeadersSetup
         // ASP.NET trusts loopback by default; only what is configured is trusted here.
         options.KnownProxies.Clear();
         options.KnownIPNetworks.Clear();
-        foreach (var proxy in http.KnownProxies)
+        foreach (var proxy in proxies)
         {
-            options.KnownProxies.Add(IPAddress.Parse(proxy.Trim()));
+            options.KnownProxies.Add(IPAddress.Parse(proxy));
         }
 
-        foreach (var network in http.KnownNetworks)
+        foreach (var network in networks)
         {
-            options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network.Trim()));
+            options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
         }
 
         return app.UseForwardedHeaders(options);
@@ -45,6 +47,10 @@ internal static class ForwardedHeadersSetup
 
     /// <summary>Start-up check: every configured proxy and network parses, so a typo fails the start instead of trusting nothing silently.</summary>
     public static bool Valid(HttpOptions options) =>
-        options.KnownProxies.All(p => IPAddress.TryParse(p.Trim(), out _)) &&
-        options.KnownNetworks.All(n => System.Net.IPNetwork.TryParse(n.Trim(), out _));
+        Entries(options.KnownProxies).All(p => IPAddress.TryParse(p, out _)) &&
+        Entries(options.KnownNetworks).All(n => System.Net.IPNetwork.TryParse(n, out _));
+
+    // An empty entry (e.g. an environment variable set to nothing) means nothing, not an error.
+    private static List<string> Entries(string?[]? values) =>
+        [.. (values ?? []).Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Trim())];
 }

@@ -89,8 +89,24 @@ public sealed record Connection(HttpClient Owner, string OwnerId, string TenantI
         return new Connection(owner, ownerId, tenantId, integrationId, provider);
     }
 
-    public async Task<JsonElement> InitiateAsync() =>
-        await Owner.PostAsync($"/api/v1/oauth/tenants/{TenantId}/integrations/{IntegrationId}/initiate", null).ReadDataAsync();
+    /// <summary>
+    /// The browser-binding cookie <c>initiate</c> set (<c>name=value</c>). It is <c>Secure</c>, so .NET's cookie container
+    /// will not send it to http://localhost: the test carries it to the callback explicitly, as a browser would.
+    /// </summary>
+    public string? BrowserCookie { get; private set; }
+
+    public async Task<JsonElement> InitiateAsync()
+    {
+        var response = await Owner.PostAsync($"/api/v1/oauth/tenants/{TenantId}/integrations/{IntegrationId}/initiate", null);
+        BrowserCookie = BindingCookieOf(response);
+        return await response.ReadDataAsync();
+    }
+
+    /// <summary>The <c>name=value</c> of the binding cookie a response sets, or null.</summary>
+    public static string? BindingCookieOf(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Set-Cookie", out var cookies)
+            ? cookies.Where(c => c.StartsWith("__Secure-mwap-oauth-", StringComparison.Ordinal)).Select(c => c.Split(';')[0]).FirstOrDefault()
+            : null;
 
     /// <summary>The browser's trip to the provider: GET the authorization URL at the fake and read where it redirects.</summary>
     public static async Task<Uri> AuthorizeAtProviderAsync(string authorizationUrl)
@@ -102,12 +118,22 @@ public sealed record Connection(HttpClient Owner, string OwnerId, string TenantI
     }
 
     /// <summary>Delivers the provider's redirect to our callback and returns where the callback sends the browser.</summary>
-    public static async Task<string> CallbackAsync(ConnectFlowApiFactory factory, Uri providerRedirect)
+    public static async Task<string> CallbackAsync(ConnectFlowApiFactory factory, Uri providerRedirect, string? cookie = null) =>
+        (await CallbackResponseAsync(factory, providerRedirect, cookie)).Headers.Location!.OriginalString;
+
+    /// <summary>The callback's whole response (for its Set-Cookie), sent with <paramref name="cookie"/> when given.</summary>
+    public static async Task<HttpResponseMessage> CallbackResponseAsync(ConnectFlowApiFactory factory, Uri providerRedirect, string? cookie)
     {
-        var browser = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        var response = await browser.GetAsync(providerRedirect.PathAndQuery);
+        var browser = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, providerRedirect.PathAndQuery);
+        if (cookie is not null)
+        {
+            request.Headers.Add("Cookie", cookie);
+        }
+
+        var response = await browser.SendAsync(request);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        return response.Headers.Location!.OriginalString;
+        return response;
     }
 
     /// <summary>The whole connect flow; returns the callback's redirect target.</summary>
@@ -115,6 +141,6 @@ public sealed record Connection(HttpClient Owner, string OwnerId, string TenantI
     {
         var initiated = await InitiateAsync();
         var redirect = await AuthorizeAtProviderAsync(initiated.GetProperty("authorizationUrl").GetString()!);
-        return await CallbackAsync(factory, redirect);
+        return await CallbackAsync(factory, redirect, BrowserCookie);
     }
 }

@@ -50,6 +50,7 @@ public class MwapApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Auth:RequireHttpsMetadata"] = "false",
             ["Jobs:Enabled"] = "false",
             ["RateLimiting:PermitLimit"] = "100000",
+            ["RateLimiting:OAuthPermitLimit"] = "100000",
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in ExtraSettings)

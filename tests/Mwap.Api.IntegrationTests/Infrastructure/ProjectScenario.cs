@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mwap.Api.IntegrationTests.Infrastructure;
 
@@ -48,7 +50,7 @@ public sealed class ProjectScenario
 
     /// <summary>
     /// Builds the scenario. With <paramref name="tenantOwnerStaysMember"/> false, the tenant owner creates the project
-    /// with a separate OWNER and then leaves it, so the tenant owner holds no project role at all.
+    /// with a separate OWNER and then loses the member row, so the tenant owner holds only the implicit OWNER role.
     /// </summary>
     public static async Task<ProjectScenario> CreateAsync(MwapApiFactory factory, bool tenantOwnerStaysMember = true)
     {
@@ -77,11 +79,23 @@ public sealed class ProjectScenario
         s.ProjectId = Id(await s.CreateProjectAsync(s.TenantOwner.Client, members: [.. members]));
         if (!tenantOwnerStaysMember)
         {
-            var left = await s.TenantOwner.Client.DeleteAsync(s.MemberUrl(s.TenantOwner.Subject));
-            Assert.Equal(HttpStatusCode.NoContent, left.StatusCode);
+            await s.DropTenantOwnersMemberRowAsync();
         }
 
         return s;
+    }
+
+    /// <summary>
+    /// Deletes the tenant owner's member row behind the API's back (the API refuses to remove the tenant owner), leaving
+    /// the state older versions could produce: a tenant owner whose only role in the project is the implicit OWNER.
+    /// </summary>
+    public async Task DropTenantOwnersMemberRowAsync(string? projectId = null)
+    {
+        var id = projectId ?? ProjectId;
+        await Factory.WithDbAsync(db => db.Set<Mwap.Api.Features.Projects.ProjectMember>()
+            .Where(m => m.ProjectId == id && m.UserId == TenantOwner.Subject).ExecuteDeleteAsync());
+        await using var scope = Factory.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Mwap.Api.Infrastructure.Security.IRoleResolver>().InvalidateAsync([TenantOwner.Subject]);
     }
 
     public static TestActor NewActor(MwapApiFactory factory, string name = "user")
@@ -153,10 +167,11 @@ public sealed class ProjectScenario
         Assert.True(response.StatusCode == HttpStatusCode.NoContent, $"Expected 204, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
-    /// <summary>The members as a superadmin reads them, <c>userId → role</c>.</summary>
+    /// <summary>The member rows as a superadmin reads them, <c>userId → role</c> (the tenant owner's implicit OWNER entry left out).</summary>
     public async Task<Dictionary<string, string>> MembersAsync(string? projectId = null)
     {
         var data = await Admin.Client.GetAsync($"/api/v1/projects/{projectId ?? ProjectId}/members").ReadDataAsync();
-        return data.EnumerateArray().ToDictionary(m => m.GetProperty("userId").GetString()!, m => m.GetProperty("role").GetString()!);
+        return data.EnumerateArray().Where(m => !(m.TryGetProperty("implicit", out var i) && i.GetBoolean()))
+            .ToDictionary(m => m.GetProperty("userId").GetString()!, m => m.GetProperty("role").GetString()!);
     }
 }

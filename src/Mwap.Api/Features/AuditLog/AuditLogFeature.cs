@@ -9,6 +9,7 @@ internal static class AuditLogFeature
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<AuditLogRetentionJob>();
+        services.AddSingleton<AuditLogArchive>();
         services.AddScoped<AuditLogQueries>();
         return services;
     }

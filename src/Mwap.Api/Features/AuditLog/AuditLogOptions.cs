@@ -14,4 +14,10 @@ internal sealed class AuditLogOptions
     /// <summary>Rows deleted per statement by the retention job, so one run never holds a long lock.</summary>
     [Range(100, 1_000_000)]
     public int RetentionBatchSize { get; set; } = 5000;
+
+    /// <summary>
+    /// Where the retention job archives rows before deleting them (gzipped JSON Lines per tenant and UTC day). Unset: rows
+    /// are deleted without an archive.
+    /// </summary>
+    public string? ArchiveDirectory { get; set; }
 }

@@ -6,10 +6,12 @@ namespace Mwap.Api.Features.AuditLog;
 
 /// <summary>
 /// Daily: deletes audit rows older than their tenant's <c>retentionDays</c>, or the platform default for rows
-/// of tenants without one (and rows with no tenant, or whose tenant is gone). Idempotent; deletes in batches.
+/// of tenants without one (and rows with no tenant, or whose tenant is gone). Idempotent; deletes in batches. With
+/// <c>AuditLog:ArchiveDirectory</c> set, each batch is archived and fsynced first and only the archived rows are deleted;
+/// a failed write stops the run (the job fails and reports it) with that batch still in the table.
 /// </summary>
 internal sealed partial class AuditLogRetentionJob(
-    MwapDbContext db, IOptions<AuditLogOptions> options, TimeProvider time, ILogger<AuditLogRetentionJob> logger)
+    MwapDbContext db, AuditLogArchive archive, IOptions<AuditLogOptions> options, TimeProvider time, ILogger<AuditLogRetentionJob> logger)
 {
     public const string RecurringJobId = "audit-log-retention";
 
@@ -39,7 +41,10 @@ internal sealed partial class AuditLogRetentionJob(
             (a.TenantId == null || !db.Tenants.Any(t => t.Id == a.TenantId && t.Settings.RetentionDays != null)),
             cancellationToken);
 
-        LogDeleted(logger, deleted, options.Value.RetentionDays);
+        // Aggregated anonymous OAuth callback refusals age out with the platform default too.
+        await db.Set<Integrations.OAuth.OAuthCallbackFailure>().Where(f => f.WindowStart < platformCutoff).ExecuteDeleteAsync(cancellationToken);
+
+        LogDeleted(logger, deleted, options.Value.RetentionDays, archive.Enabled);
         return deleted;
     }
 
@@ -50,6 +55,35 @@ internal sealed partial class AuditLogRetentionJob(
         var total = 0;
         while (true)
         {
+            if (archive.Enabled)
+            {
+                var rows = await db.AuditLogs.AsNoTracking().Where(predicate).OrderBy(a => a.CreatedAt).Take(batch).ToListAsync(cancellationToken);
+                if (rows.Count == 0)
+                {
+                    return total;
+                }
+
+                try
+                {
+                    await archive.WriteAsync(rows, cancellationToken);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    LogArchiveFailed(logger, e, rows.Count, options.Value.ArchiveDirectory);
+                    throw new InvalidOperationException($"Audit-log archive write failed; {rows.Count} rows were kept: {e.Message}", e);
+                }
+
+                // Exactly the rows written, nothing that arrived meanwhile.
+                var written = rows.Select(r => r.Id).ToList();
+                total += await db.AuditLogs.Where(a => written.Contains(a.Id)).ExecuteDeleteAsync(cancellationToken);
+                if (rows.Count < batch)
+                {
+                    return total;
+                }
+
+                continue;
+            }
+
             var ids = db.AuditLogs.Where(predicate).OrderBy(a => a.CreatedAt).Select(a => a.Id).Take(batch);
             var n = await db.AuditLogs.Where(a => ids.Contains(a.Id)).ExecuteDeleteAsync(cancellationToken);
             total += n;
@@ -60,6 +94,9 @@ internal sealed partial class AuditLogRetentionJob(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Audit-log retention deleted {Count} rows (platform default {Days} days)")]
-    private static partial void LogDeleted(ILogger logger, int count, int days);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Audit-log retention deleted {Count} rows (platform default {Days} days, archived first: {Archived})")]
+    private static partial void LogDeleted(ILogger logger, int count, int days, bool archived);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Audit-log archive write to {Directory} failed; the {Count} rows of this batch were not deleted")]
+    private static partial void LogArchiveFailed(ILogger logger, Exception exception, int count, string? directory);
 }

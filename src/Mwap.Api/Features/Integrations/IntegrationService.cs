@@ -2,16 +2,14 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Mwap.Api.Features.AuditLog;
 using Mwap.Api.Features.CloudProviders;
-using Mwap.Api.Features.Integrations.Providers;
 using Mwap.Api.Features.Projects;
 using Mwap.Api.Infrastructure.Http;
 using Mwap.Api.Infrastructure.Persistence;
-using Mwap.Api.Infrastructure.Security;
 
 namespace Mwap.Api.Features.Integrations;
 
 /// <summary>Integration records (spec #11–#15). Every method takes the tenant id first and filters on it.</summary>
-internal sealed partial class IntegrationService(MwapDbContext db, IAuditLog audit, ProviderRegistry providers, ISecretProtector secrets, TimeProvider time, ILogger<IntegrationService> logger)
+internal sealed class IntegrationService(MwapDbContext db, IAuditLog audit, IntegrationRevocation revocation, TimeProvider time)
 {
     public const string InvalidInputCode = "cloud-integration/invalid-input";
 
@@ -107,40 +105,11 @@ internal sealed partial class IntegrationService(MwapDbContext db, IAuditLog aud
             throw new ConflictException("cloud-integration/in-use", "Cloud integration is in use by existing projects");
         }
 
-        var revoked = await RevokeAsync(integration, cancellationToken);
+        var revoked = await revocation.RevokeAsync(integration, cancellationToken);
         db.Remove(integration);
         audit.Record("cloud-integration.delete", "cloud-integration", integration.Id, tenantId, new { providerId = integration.ProviderId, revoked });
         await db.SaveChangesAsync(cancellationToken);
     }
-
-    private async Task<string> RevokeAsync(CloudIntegration integration, CancellationToken cancellationToken)
-    {
-        if (integration.EncryptedAccessToken is null)
-        {
-            return "no-tokens";
-        }
-
-        var provider = await ProviderAsync(integration.ProviderId, cancellationToken);
-        if (provider is null)
-        {
-            return "provider-missing";
-        }
-
-        try
-        {
-            var access = secrets.Unprotect(integration.EncryptedAccessToken, Tokens.TokenService.AccessContext(integration.Id));
-            var refresh = integration.EncryptedRefreshToken is null ? null : secrets.Unprotect(integration.EncryptedRefreshToken, Tokens.TokenService.RefreshContext(integration.Id));
-            return await providers.ClientFor(provider).RevokeAsync(providers.Configure(provider), access, refresh, cancellationToken) ? "revoked" : "not-supported";
-        }
-        catch (Exception e) when (e is ProviderException or SecretUnavailableException)
-        {
-            LogRevokeFailed(logger, integration.Id, e.Message);
-            return "failed";
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Revoking the grant of integration {IntegrationId} failed: {Reason}")]
-    private static partial void LogRevokeFailed(ILogger logger, string integrationId, string reason);
 
     private async Task<CloudIntegration> FindAsync(string tenantId, string integrationId, bool tracking, CancellationToken cancellationToken)
     {

@@ -19,12 +19,14 @@ internal static class IntegrationsFeature
         services.AddSingleton<OAuthPages>();
         services.TryAddSingleton<SealedCursors>();
         services.AddScoped<IntegrationService>();
+        services.AddScoped<IntegrationRevocation>();
         services.AddScoped<IntegrationOperations>();
         // Singleton: no state of its own; each lease operation opens its own scope.
         services.AddSingleton<IntegrationLeases>();
         services.AddScoped<TokenService>();
         services.AddScoped<IntegrationHealthService>();
         services.AddScoped<OAuthService>();
+        services.AddScoped<OAuthCallbackFailureCounter>();
         services.AddScoped<TokenRefreshJob>();
         services.AddScoped<IntegrationHealthJob>();
         return services;

@@ -17,22 +17,26 @@ internal sealed class MemberService(
 {
     public async Task<IReadOnlyList<MemberResponse>> ListAsync(string projectId, CancellationToken cancellationToken)
     {
+        var tenantOwner = await TenantOwnerOfAsync(projectId, cancellationToken) ?? throw ProjectService.NotFound();
         var members = await db.Set<ProjectMember>().AsNoTracking().Where(m => m.ProjectId == projectId).ToListAsync(cancellationToken);
-        // Every project has an owner, so no members means no project (a superadmin passes the guard either way).
-        if (members.Count == 0 && !await db.Set<Project>().AnyAsync(p => p.Id == projectId, cancellationToken))
+        var listed = members.OrderByDescending(m => ProjectRoles.Rank(m.Role)).ThenBy(m => m.AddedAt).Select(MemberResponse.From).ToList();
+        if (!members.Any(m => m.UserId == tenantOwner && m.Role == ProjectRoles.Owner))
         {
-            throw ProjectService.NotFound();
+            // The tenant owner is OWNER of every project of the tenant, with or without a member row.
+            listed.RemoveAll(m => m.UserId == tenantOwner);
+            listed.Insert(0, new MemberResponse(tenantOwner, ProjectRoles.Owner, true));
         }
 
-        return [.. members.OrderByDescending(m => ProjectRoles.Rank(m.Role)).ThenBy(m => m.AddedAt).Select(MemberResponse.From)];
+        return listed;
     }
 
-    /// <summary>The caller's own membership, exactly <c>{userId, role}</c> as MWAP returns it.</summary>
+    /// <summary>The caller's own membership, <c>{userId, role}</c> as MWAP returns it (plus <c>implicit</c> for the tenant owner).</summary>
     public async Task<MemberResponse> GetMineAsync(string userId, string projectId, CancellationToken cancellationToken)
     {
-        var member = await db.Set<ProjectMember>().AsNoTracking().FirstOrDefaultAsync(m => m.ProjectId == projectId && m.UserId == userId, cancellationToken)
+        var role = (await roles.GetAsync(userId, cancellationToken)).ProjectRoles
+            .FirstOrDefault(r => string.Equals(r.ProjectId, projectId, StringComparison.OrdinalIgnoreCase))
             ?? throw ProjectService.NotMember();
-        return MemberResponse.From(member);
+        return new MemberResponse(userId, role.Role, role.Implicit);
     }
 
     public async Task AddAsync(string actorId, string projectId, AddMemberRequest request, CancellationToken cancellationToken)
@@ -79,6 +83,10 @@ internal sealed class MemberService(
         await ConcurrencyRetry.RunAsync(db, async () =>
         {
             var project = await LoadProjectAsync(projectId, cancellationToken);
+            if (request.Role != ProjectRoles.Owner && await IsTenantOwnerAsync(project, userId, cancellationToken))
+            {
+                throw TenantOwnerStays();
+            }
             var members = await db.Set<ProjectMember>().Where(m => m.ProjectId == projectId).ToListAsync(cancellationToken);
             var target = members.FirstOrDefault(m => m.UserId == userId) ?? throw MemberNotFound();
             if (target.Role == ProjectRoles.Owner && request.Role != ProjectRoles.Owner && members.Count(m => m.Role == ProjectRoles.Owner) == 1)
@@ -100,6 +108,10 @@ internal sealed class MemberService(
         await ConcurrencyRetry.RunAsync(db, async () =>
         {
             var project = await LoadProjectAsync(projectId, cancellationToken);
+            if (await IsTenantOwnerAsync(project, userId, cancellationToken))
+            {
+                throw TenantOwnerStays();
+            }
             var members = await db.Set<ProjectMember>().Where(m => m.ProjectId == projectId).ToListAsync(cancellationToken);
             var target = members.FirstOrDefault(m => m.UserId == userId) ?? throw MemberNotFound();
             if (target.Role == ProjectRoles.Owner && members.Count(m => m.Role == ProjectRoles.Owner) == 1)
@@ -115,6 +127,13 @@ internal sealed class MemberService(
         await roles.InvalidateAsync([userId], cancellationToken);
     }
 
+    private async Task<string?> TenantOwnerOfAsync(string projectId, CancellationToken cancellationToken) =>
+        await db.Set<Project>().AsNoTracking().Where(p => p.Id == projectId)
+            .Join(db.Tenants, p => p.TenantId, t => t.Id, (_, t) => t.OwnerId).FirstOrDefaultAsync(cancellationToken);
+
+    private Task<bool> IsTenantOwnerAsync(Project project, string userId, CancellationToken cancellationToken) =>
+        db.Tenants.AsNoTracking().AnyAsync(t => t.Id == project.TenantId && t.OwnerId == userId, cancellationToken);
+
     private async Task<Project> LoadProjectAsync(string projectId, CancellationToken cancellationToken) =>
         await db.Set<Project>().FirstOrDefaultAsync(p => p.Id == projectId, cancellationToken) ?? throw ProjectService.NotFound();
 
@@ -129,6 +148,10 @@ internal sealed class MemberService(
     private void Touch(Project project) => db.Entry(project).Property(p => p.UpdatedAt).IsModified = true;
 
     private static NotFoundException MemberNotFound() => new("project/member-not-found", "Member not found in project");
+
+    /// <summary>The tenant owner keeps OWNER rights on every project of the tenant: neither removed nor demoted.</summary>
+    private static BadRequestException TenantOwnerStays() =>
+        new("project/tenant-owner-required", "The tenant owner always keeps OWNER rights on the tenant's projects and cannot be removed or demoted");
 
     private static BadRequestException LastOwner() => new("project/owner-required", "Cannot remove the last owner from the project");
 }

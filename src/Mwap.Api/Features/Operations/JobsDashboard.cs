@@ -10,6 +10,7 @@ namespace Mwap.Api.Features.Operations;
 /// Hangfire's dashboard at <c>/admin/jobs</c>. A browser cannot send our bearer token, so a superadmin asks the API for
 /// a short-lived link (<c>POST /api/v1/admin/jobs/dashboard-link</c>); opening <c>/admin/jobs?access=…</c> swaps it for
 /// an HttpOnly, SameSite=Strict cookie scoped to <c>/admin/jobs</c> and redirects, so the token leaves the address bar.
+/// A link works once: its exchange is recorded (<see cref="DashboardLinkUse"/>), and a second exchange is refused.
 /// Every dashboard request then needs that cookie and a user who is still a superadmin (read from the table, not the cache).
 /// </summary>
 internal static class JobsDashboard
@@ -55,8 +56,9 @@ internal static class JobsDashboard
     private static async Task ExchangeLinkAsync(HttpContext context)
     {
         var access = context.RequestServices.GetRequiredService<DashboardAccess>();
-        var userId = access.Validate(context.Request.Query["access"], DashboardAccess.LinkPurpose);
-        if (userId is null || !await IsSuperAdminAsync(context, userId))
+        var token = context.Request.Query["access"].ToString();
+        var userId = access.Validate(token, DashboardAccess.LinkPurpose);
+        if (userId is null || !await IsSuperAdminAsync(context, userId) || !await ConsumeAsync(context, token))
         {
             await ErrorResponseWriter.WriteAsync(context, StatusCodes.Status401Unauthorized, ErrorCodes.InvalidToken,
                 "The dashboard link is invalid or has expired; ask the API for a new one");
@@ -74,6 +76,29 @@ internal static class JobsDashboard
             IsEssential = true,
         });
         context.Response.Redirect(Path + "/");
+    }
+
+    /// <summary>Marks the link used; false when it already was (a link opens the dashboard once, on any instance).</summary>
+    private static async Task<bool> ConsumeAsync(HttpContext context, string token)
+    {
+        var db = context.RequestServices.GetRequiredService<MwapDbContext>();
+        var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        await db.Set<DashboardLinkUse>().Where(u => u.ExpiresAt < now).ExecuteDeleteAsync(context.RequestAborted);
+        db.Add(new DashboardLinkUse
+        {
+            Id = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token))),
+            // A link's own expiry is at most this far away; after it the row guards nothing.
+            ExpiresAt = now.Add(DashboardAccess.LinkLifetime),
+        });
+        try
+        {
+            await db.SaveChangesAsync(context.RequestAborted);
+            return true;
+        }
+        catch (DbUpdateException e) when (UniqueViolation.Is(e))
+        {
+            return false;
+        }
     }
 
     private static Task<bool> IsSuperAdminAsync(HttpContext context, string userId) =>

@@ -26,7 +26,11 @@ internal sealed record ProjectResponse(
         p.CreatedAt, p.UpdatedAt, p.CreatedBy);
 }
 
-internal sealed record MemberResponse(string UserId, string Role)
+/// <summary>A member as MWAP returns it; <c>implicit</c> (only when true) marks the tenant owner's OWNER role that no member row holds.</summary>
+internal sealed record MemberResponse(
+    string UserId,
+    string Role,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Implicit = false)
 {
-    public static MemberResponse From(ProjectMember m) => new(m.UserId, m.Role);
+    public static MemberResponse From(ProjectMember m) => new(m.UserId, m.Role, false);
 }

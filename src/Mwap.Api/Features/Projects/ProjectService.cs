@@ -25,8 +25,10 @@ internal sealed class ProjectService(
         var query = db.Set<Project>().AsNoTracking();
         if (!all)
         {
+            // Member rows, plus every project of the tenant the user owns (an implicit OWNER role).
             var mine = db.Set<ProjectMember>().Where(m => m.UserId == userId).Select(m => m.ProjectId);
-            query = query.Where(p => mine.Contains(p.Id));
+            var owned = db.Tenants.Where(t => t.OwnerId == userId).Select(t => t.Id);
+            query = query.Where(p => mine.Contains(p.Id) || owned.Contains(p.TenantId));
         }
 
         var projects = await query.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id).ToListAsync(cancellationToken);
@@ -60,9 +62,15 @@ internal sealed class ProjectService(
         var name = request.Name!.Trim();
         var (project, members) = await ConcurrencyRetry.RunAsync(db, async () =>
         {
-            var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Id == tenantId, cancellationToken)
-                ?? throw new NotFoundException("project/tenant-not-found", "Tenant not found");
-            if (tenant.OwnerId != userId)
+            // Whoever does not own the tenant gets one answer whether it exists or not; only a superadmin (who may see
+            // every tenant) learns that it is missing.
+            var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Id == tenantId, cancellationToken);
+            if (tenant is null && (await roles.GetAsync(userId, cancellationToken)).IsSuperAdmin)
+            {
+                throw new NotFoundException("project/tenant-not-found", "Tenant not found");
+            }
+
+            if (tenant is null || tenant.OwnerId != userId)
             {
                 throw new ForbiddenException("Only tenant owners can create projects", "project/unauthorized");
             }
@@ -177,6 +185,7 @@ internal sealed class ProjectService(
     {
         var project = await db.Set<Project>().FirstOrDefaultAsync(p => p.Id == projectId, cancellationToken) ?? throw NotFound();
         var memberIds = await db.Set<ProjectMember>().Where(m => m.ProjectId == projectId).Select(m => m.UserId).ToListAsync(cancellationToken);
+        var tenantOwner = await db.Tenants.Where(t => t.Id == project.TenantId).Select(t => t.OwnerId).FirstOrDefaultAsync(cancellationToken);
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             await db.Set<ProjectMember>().Where(m => m.ProjectId == projectId).ExecuteDeleteAsync(cancellationToken);
@@ -186,7 +195,8 @@ internal sealed class ProjectService(
             await transaction.CommitAsync(cancellationToken);
         }
 
-        await roles.InvalidateAsync(memberIds, cancellationToken);
+        // The tenant owner holds an implicit OWNER role on the project even without a member row.
+        await roles.InvalidateAsync(tenantOwner is null ? memberIds : [.. memberIds, tenantOwner], cancellationToken);
     }
 
     internal async Task<List<ProjectMember>> MembersOfAsync(string projectId, CancellationToken cancellationToken) =>
@@ -213,7 +223,9 @@ internal sealed class ProjectService(
 
     internal static NotFoundException NotFound() => new(NotFoundCode, "Project not found");
 
-    internal static NotFoundException NotMember() => new(NotFoundCode, "Project not found or user not a member");
+    internal const string NotMemberMessage = "Project not found or user not a member";
+
+    internal static NotFoundException NotMember() => new(NotFoundCode, NotMemberMessage);
 
     internal static BadRequestException MaxMembersReached() => new("project/max-members-reached", "Maximum number of members reached");
 

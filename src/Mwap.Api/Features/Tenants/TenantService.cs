@@ -14,7 +14,7 @@ namespace Mwap.Api.Features.Tenants;
 
 /// <summary>Tenant use cases. Every write records its audit row in the same SaveChanges (one transaction).</summary>
 internal sealed partial class TenantService(
-    MwapDbContext db, IAuditLog audit, IRoleResolver roles, TimeProvider time, IOptions<AuditLogOptions> auditOptions, ILogger<TenantService> logger)
+    MwapDbContext db, IAuditLog audit, IRoleResolver roles, IntegrationRevocation revocation, TimeProvider time, IOptions<AuditLogOptions> auditOptions, ILogger<TenantService> logger)
 {
     public const string NotFoundCode = "tenant/not-found";
     public const string NameExistsCode = "tenant/name-exists";
@@ -128,6 +128,15 @@ internal sealed partial class TenantService(
         var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Id == tenantId, cancellationToken) ?? throw TenantNotFound();
         var affectedUsers = await db.Set<ProjectMember>().Where(m => m.TenantId == tenantId).Select(m => m.UserId).Distinct().ToListAsync(cancellationToken);
         affectedUsers.Add(tenant.OwnerId);
+
+        // Revoke every grant at its provider first (best effort, outside the transaction: a provider call must not hold it
+        // open), so deleting the tenant leaves no live access to its owner's drives. Each outcome goes into the audit entry.
+        var revocations = new List<object>();
+        foreach (var integration in await db.Set<CloudIntegration>().AsNoTracking().Where(i => i.TenantId == tenantId).ToListAsync(cancellationToken))
+        {
+            revocations.Add(new { integrationId = integration.Id, providerId = integration.ProviderId, outcome = await revocation.RevokeAsync(integration, cancellationToken) });
+        }
+
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             // Children first, in one transaction: a failure leaves the tenant whole.
@@ -138,7 +147,7 @@ internal sealed partial class TenantService(
             await db.Set<TenantAlert>().Where(a => a.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
             var integrations = await db.Set<CloudIntegration>().Where(i => i.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
             db.Tenants.Remove(tenant);
-            audit.Record("tenant.delete", "tenant", tenant.Id, tenant.Id, new { name = tenant.Name, ownerId = tenant.OwnerId, projects, members, integrations, files });
+            audit.Record("tenant.delete", "tenant", tenant.Id, tenant.Id, new { name = tenant.Name, ownerId = tenant.OwnerId, projects, members, integrations, files, revocations });
             await SaveAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }

@@ -28,7 +28,7 @@ internal sealed class LocalCacheInvalidationBus : ICacheInvalidationBus
 /// Singleton: holds only the multiplexer and this instance's id.
 /// </summary>
 internal sealed partial class RedisCacheInvalidationBus(
-    IConnectionMultiplexer redis, HybridCache cache, IOptions<RedisOptions> options, ILogger<RedisCacheInvalidationBus> logger)
+    IConnectionMultiplexer redis, HybridCache cache, CacheEntryVersions versions, IOptions<RedisOptions> options, ILogger<RedisCacheInvalidationBus> logger)
     : ICacheInvalidationBus, IHostedService
 {
     private readonly string _instanceId = Guid.NewGuid().ToString("N");
@@ -67,6 +67,8 @@ internal sealed partial class RedisCacheInvalidationBus(
 
             foreach (var key in payload.Keys)
             {
+                // Bump first, so a load of this key already in flight here cannot put its stale answer back.
+                versions.Bump(key);
                 await cache.RemoveAsync(key);
             }
         });

@@ -14,6 +14,7 @@ internal static class RedisSetup
     {
         builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.SectionName);
         var options = builder.Configuration.GetSection(RedisOptions.SectionName).Get<RedisOptions>() ?? new RedisOptions();
+        builder.Services.AddSingleton<CacheEntryVersions>();
         if (!options.Enabled)
         {
             builder.Services.AddSingleton<ICacheInvalidationBus, LocalCacheInvalidationBus>();

@@ -14,7 +14,9 @@ internal static class HttpSetup
     /// <summary>JSON contract, the one exception handler, CORS, limits and the OpenAPI document.</summary>
     public static WebApplicationBuilder AddHttpPipeline(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.SectionName).ValidateDataAnnotations()
+            .Validate(ForwardedHeadersSetup.Valid, "Http:KnownProxies must be IP addresses and Http:KnownNetworks CIDR networks (e.g. 10.0.0.0/8)")
+            .ValidateOnStart();
         builder.Services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<CorsOptions>().BindConfiguration(CorsOptions.SectionName);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -48,6 +50,8 @@ internal static class HttpSetup
     /// <summary>The middleware, in order. Errors first so everything after them answers in the envelope.</summary>
     public static WebApplication UseMwapPipeline(this WebApplication app)
     {
+        // First: everything after it (logs, limits, audit, HSTS, cookies) must see the client, not the proxy.
+        app.UseTrustedForwardedHeaders();
         app.UseSerilogRequestLogging(o =>
         {
             // This host's own logger, not Serilog's static one: several hosts in one process (tests) must not share it.

@@ -18,6 +18,13 @@ internal sealed class RateLimitingOptions
     /// <summary>Window length in seconds.</summary>
     [Range(1, 86_400)]
     public int WindowSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Requests per minute one client address may make to the anonymous OAuth routes (callback, success and error pages),
+    /// counted in a bucket of their own so a flood of them neither eats the address's general allowance nor is limited only by it.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int OAuthPermitLimit { get; set; } = 30;
 }
 
 /// <summary>
@@ -110,6 +117,13 @@ internal static class RateLimitingMiddleware
             return await next(context);
         });
 
+    // The provider's redirect and the popup's result pages: public, so keyed by address, in a stricter bucket of their own.
+    private static readonly string[] AnonymousOAuthPaths =
+        ["/api/v1/oauth/callback", "/api/v1/oauth/success", "/api/v1/oauth/error", "/oauth/success", "/oauth/error"];
+
+    private static bool IsAnonymousOAuthRoute(PathString path) =>
+        AnonymousOAuthPaths.Any(p => path.Equals(p, StringComparison.OrdinalIgnoreCase));
+
     public static IApplicationBuilder UseUserRateLimiting(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         if (HttpMethods.IsOptions(context.Request.Method))
@@ -120,8 +134,10 @@ internal static class RateLimitingMiddleware
 
         var limiter = context.RequestServices.GetRequiredService<UserRateLimiter>();
         var sub = context.User.FindFirst("sub")?.Value;
-        var key = sub is not null ? "u:" + sub : "ip:" + context.Connection.RemoteIpAddress;
-        var (allowed, limit, remaining, reset) = await limiter.AcquireAsync(key);
+        var (allowed, limit, remaining, reset) = IsAnonymousOAuthRoute(context.Request.Path)
+            ? await limiter.AcquireAsync("oauth-ip:" + context.Connection.RemoteIpAddress,
+                context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value.OAuthPermitLimit, TimeSpan.FromMinutes(1))
+            : await limiter.AcquireAsync(sub is not null ? "u:" + sub : "ip:" + context.Connection.RemoteIpAddress);
         var headers = context.Response.Headers;
         headers["X-RateLimit-Limit"] = limit.ToString(CultureInfo.InvariantCulture);
         headers["X-RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);

@@ -80,7 +80,7 @@ internal sealed class ProjectRoleRequirement(string minimumRole) : IAuthorizatio
     public string MinimumRole { get; } = minimumRole;
 }
 
-internal sealed class ProjectRoleHandler(IRoleResolver roles, IHttpContextAccessor http, Persistence.MwapDbContext db) : AuthorizationHandler<ProjectRoleRequirement>
+internal sealed class ProjectRoleHandler(IRoleResolver roles, IHttpContextAccessor http) : AuthorizationHandler<ProjectRoleRequirement>
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, ProjectRoleRequirement requirement)
     {
@@ -105,17 +105,18 @@ internal sealed class ProjectRoleHandler(IRoleResolver roles, IHttpContextAccess
             return;
         }
 
-        if (role is not null)
-        {
-            context.Fail(new AuthorizationFailureReason(this, $"{requirement.MinimumRole} access required"));
-            return;
-        }
-
-        var exists = Persistence.ObjectId.IsValid(projectId) &&
-            await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(
-                db.Set<Features.Projects.Project>(), p => p.Id == projectId);
-        context.Fail(new AuthorizationFailureReason(this, exists ? "Access denied to project" : "Project not found"));
+        // A member below the minimum may know the project exists; anyone else gets the answer a missing project gets
+        // (MWAP's GET /projects/{id} 404), so no status or message tells a stranger whether the id exists.
+        context.Fail(role is not null
+            ? new AuthorizationFailureReason(this, $"{requirement.MinimumRole} access required")
+            : new NotVisibleFailureReason(this, Features.Projects.ProjectService.NotFoundCode, Features.Projects.ProjectService.NotMemberMessage));
     }
+}
+
+/// <summary>A refusal that must look exactly like a missing resource: answered 404 with the resource's own code.</summary>
+internal sealed class NotVisibleFailureReason(IAuthorizationHandler handler, string code, string message) : AuthorizationFailureReason(handler, message)
+{
+    public string Code { get; } = code;
 }
 
 /// <summary>Writes MWAP's 403 envelope with the guard's message; challenges go to the bearer handler (401).</summary>
@@ -125,6 +126,11 @@ internal sealed class MwapAuthorizationResultHandler : IAuthorizationMiddlewareR
 
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
+        if (authorizeResult.Forbidden && authorizeResult.AuthorizationFailure?.FailureReasons.OfType<NotVisibleFailureReason>().FirstOrDefault() is { } hidden)
+        {
+            return ErrorResponseWriter.WriteAsync(context, StatusCodes.Status404NotFound, hidden.Code, hidden.Message);
+        }
+
         if (authorizeResult.Forbidden)
         {
             var message = authorizeResult.AuthorizationFailure?.FailureReasons.FirstOrDefault()?.Message ?? "Access denied";

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
 using Mwap.Api.Features.Projects;
@@ -13,11 +14,21 @@ internal sealed record UserRoles(string UserId, bool IsSuperAdmin, string? Tenan
 {
     public bool IsTenantOwner => TenantId is not null;
 
+    /// <summary>Which load produced this value (see <see cref="CacheEntryVersions"/>).</summary>
+    public CacheStamp? Stamp { get; init; }
+
     public string? RoleIn(string projectId) =>
         ProjectRoles.FirstOrDefault(r => string.Equals(r.ProjectId, projectId, StringComparison.OrdinalIgnoreCase))?.Role;
 }
 
-internal sealed record ProjectRole(string ProjectId, string Role);
+/// <summary>
+/// A role in one project. <see cref="Implicit"/>: the tenant owner's OWNER role on a project of their tenant, held
+/// whether or not a member row says so (written only when true, so explicit roles keep MWAP's shape).
+/// </summary>
+internal sealed record ProjectRole(
+    string ProjectId,
+    string Role,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Implicit = false);
 
 /// <summary>The one place roles are looked up; guards, services and <c>/users/me/roles</c> all use it.</summary>
 internal interface IRoleResolver
@@ -28,12 +39,22 @@ internal interface IRoleResolver
     Task InvalidateAsync(IEnumerable<string> userIds, CancellationToken cancellationToken = default);
 }
 
+/// <summary>Test seam: runs after a user's roles are read from the database and before they are cached. Production registers none.</summary>
+internal interface IRoleLoadHook
+{
+    Task AfterLoadAsync(string userId, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// Roles are read on every request, so they are cached per user (HybridCache, a few minutes) and invalidated on
-/// every membership, ownership or superadmin change. Scoped: also remembers the answer for the rest of the request.
+/// every membership, ownership or superadmin change. An invalidation wins over a load that was in flight when it
+/// happened: the load's value carries the version it started from and is thrown away when that version is stale.
+/// Scoped: also remembers the answer for the rest of the request.
 /// </summary>
-internal sealed class RoleResolver(MwapDbContext db, HybridCache cache, ICacheInvalidationBus invalidations) : IRoleResolver
+internal sealed class RoleResolver(MwapDbContext db, HybridCache cache, ICacheInvalidationBus invalidations, CacheEntryVersions versions,
+    IRoleLoadHook? hook = null) : IRoleResolver
 {
+    private const int CachedAttempts = 3;
     private static readonly HybridCacheEntryOptions Entry = new() { Expiration = TimeSpan.FromMinutes(5), LocalCacheExpiration = TimeSpan.FromMinutes(5) };
     private UserRoles? _current;
 
@@ -44,14 +65,34 @@ internal sealed class RoleResolver(MwapDbContext db, HybridCache cache, ICacheIn
             return _current;
         }
 
-        var loaded = new StrongBox<bool>();
-        _current = await cache.GetOrCreateAsync(Key(userId), (db, userId, loaded), static async (state, ct) =>
+        var key = Key(userId);
+        for (var attempt = 0; attempt < CachedAttempts; attempt++)
         {
-            state.loaded.Value = true;
-            return await LoadAsync(state.db, state.userId, ct);
-        }, Entry, cancellationToken: cancellationToken);
-        MwapMetrics.RecordCacheLookup("roles", hit: !loaded.Value);
-        return _current;
+            var loaded = new StrongBox<bool>();
+            var roles = await cache.GetOrCreateAsync(key, (db, userId, key, versions, hook, loaded), static async (state, ct) =>
+            {
+                state.loaded.Value = true;
+                var stamp = state.versions.Stamp(state.key);
+                var result = await LoadAsync(state.db, state.userId, ct);
+                if (state.hook is not null)
+                {
+                    await state.hook.AfterLoadAsync(state.userId, ct);
+                }
+
+                return result with { Stamp = stamp };
+            }, Entry, cancellationToken: cancellationToken);
+            MwapMetrics.RecordCacheLookup("roles", hit: !loaded.Value);
+            if (!versions.IsStale(key, roles.Stamp))
+            {
+                return _current = roles;
+            }
+
+            // Read before an invalidation that has happened since: drop it (it may have been stored after the removal) and read again.
+            await cache.RemoveAsync(key, cancellationToken);
+        }
+
+        // Invalidations keep arriving faster than loads finish: answer from the database without caching.
+        return _current = await LoadAsync(db, userId, cancellationToken);
     }
 
     public async Task InvalidateAsync(IEnumerable<string> userIds, CancellationToken cancellationToken = default)
@@ -59,6 +100,8 @@ internal sealed class RoleResolver(MwapDbContext db, HybridCache cache, ICacheIn
         var keys = new List<string>();
         foreach (var userId in userIds.Distinct(StringComparer.Ordinal))
         {
+            // Bump before removing, so a load that read the database before this change cannot be served afterwards.
+            versions.Bump(Key(userId));
             await cache.RemoveAsync(Key(userId), cancellationToken);
             keys.Add(Key(userId));
             if (_current?.UserId == userId)
@@ -78,7 +121,19 @@ internal sealed class RoleResolver(MwapDbContext db, HybridCache cache, ICacheIn
         var isSuperAdmin = await db.SuperAdmins.AsNoTracking().AnyAsync(s => s.UserId == userId, cancellationToken);
         var tenantId = await db.Tenants.AsNoTracking().Where(t => t.OwnerId == userId).Select(t => t.Id).FirstOrDefaultAsync(cancellationToken);
         var projectRoles = await db.Set<ProjectMember>().AsNoTracking().Where(m => m.UserId == userId)
-            .OrderBy(m => m.ProjectId).Select(m => new ProjectRole(m.ProjectId, m.Role)).ToListAsync(cancellationToken);
+            .OrderBy(m => m.ProjectId).Select(m => new ProjectRole(m.ProjectId, m.Role, false)).ToListAsync(cancellationToken);
+        if (tenantId is not null)
+        {
+            // The tenant owner is OWNER of every project of the tenant, whatever the member rows say (or lack).
+            var tenantProjects = await db.Set<Project>().AsNoTracking().Where(p => p.TenantId == tenantId)
+                .Select(p => p.Id).ToListAsync(cancellationToken);
+            var explicitOwner = projectRoles.Where(r => r.Role == ProjectRoles.Owner).Select(r => r.ProjectId).ToHashSet(StringComparer.Ordinal);
+            var implicitOwner = tenantProjects.Where(id => !explicitOwner.Contains(id)).ToHashSet(StringComparer.Ordinal);
+            projectRoles = [.. projectRoles.Where(r => !implicitOwner.Contains(r.ProjectId))
+                .Concat(implicitOwner.Select(id => new ProjectRole(id, ProjectRoles.Owner, true)))
+                .OrderBy(r => r.ProjectId, StringComparer.Ordinal)];
+        }
+
         return new UserRoles(userId, isSuperAdmin, tenantId, projectRoles);
     }
 }

@@ -11,7 +11,10 @@ using Mwap.FakeProviders;
 
 namespace Mwap.Api.IntegrationTests.Features.Integrations;
 
-/// <summary>Every forged, replayed, stale or foreign state ends on the error page, changes nothing and leaves an audit row.</summary>
+/// <summary>
+/// Every forged, replayed, stale or foreign state ends on the error page and changes nothing. Refusals that match a live
+/// flow leave an audit row; the rest are counted per address and minute.
+/// </summary>
 public sealed class OAuthStateAttackTests(ConnectFlowApiFactory factory) : IClassFixture<ConnectFlowApiFactory>
 {
     private byte[] StateKey => factory.Services.GetRequiredService<OAuthKeys>().StateKey;
@@ -26,11 +29,15 @@ public sealed class OAuthStateAttackTests(ConnectFlowApiFactory factory) : IClas
         }
     }
 
-    private async Task<string> CallbackAsync(string code, string state) =>
-        await Connection.CallbackAsync(factory, new Uri($"http://localhost/api/v1/oauth/callback?code={Uri.EscapeDataString(code)}&state={Uri.EscapeDataString(state)}"));
+    private async Task<string> CallbackAsync(string code, string state, string? cookie = null) =>
+        await Connection.CallbackAsync(factory, new Uri($"http://localhost/api/v1/oauth/callback?code={Uri.EscapeDataString(code)}&state={Uri.EscapeDataString(state)}"), cookie);
 
     private Task<int> FailureAuditsAsync(string integrationId) =>
         factory.WithDbAsync(db => db.AuditLogs.CountAsync(a => a.TargetId == integrationId && a.Outcome == "failure"));
+
+    /// <summary>Anonymous refusals counted (not audited) for <paramref name="code"/>, over every address and minute.</summary>
+    private Task<int> CountedRefusalsAsync(string code) =>
+        factory.WithDbAsync(db => db.Set<OAuthCallbackFailure>().Where(f => f.Code == code).SumAsync(f => f.Count));
 
     [Fact]
     public async Task ReplayedState_IsRefused()
@@ -38,14 +45,19 @@ public sealed class OAuthStateAttackTests(ConnectFlowApiFactory factory) : IClas
         var connection = await Connection.CreateAsync(factory, FakeProvider.Dropbox);
         var initiated = await connection.InitiateAsync();
         var redirect = await Connection.AuthorizeAtProviderAsync(initiated.GetProperty("authorizationUrl").GetString()!);
-        Assert.StartsWith("/api/v1/oauth/success", await Connection.CallbackAsync(factory, redirect), StringComparison.Ordinal);
+        Assert.StartsWith("/api/v1/oauth/success", await Connection.CallbackAsync(factory, redirect, connection.BrowserCookie), StringComparison.Ordinal);
         var tokensAfterFirst = (await factory.WithDbAsync(db => db.Set<CloudIntegration>().AsNoTracking().SingleAsync(i => i.Id == connection.IntegrationId))).EncryptedAccessToken;
 
-        var replay = await Connection.CallbackAsync(factory, redirect);
+        var replaysBefore = await CountedRefusalsAsync("INVALID_OR_REPLAYED_STATE");
+        var auditsBefore = await factory.WithDbAsync(db => db.AuditLogs.CountAsync());
+
+        var replay = await Connection.CallbackAsync(factory, redirect, connection.BrowserCookie);
 
         Assert.StartsWith("/api/v1/oauth/error?message=", replay, StringComparison.Ordinal);
         await AssertUnchangedAsync(connection.IntegrationId, tokensAfterFirst);
-        Assert.Equal(1, await factory.WithDbAsync(db => db.AuditLogs.CountAsync(a => a.TargetId == connection.IntegrationId && a.Action == "oauth.callback.duplicate_attempt")));
+        // The spent state matches no flow: counted for the address, not audited row by row.
+        Assert.Equal(replaysBefore + 1, await CountedRefusalsAsync("INVALID_OR_REPLAYED_STATE"));
+        Assert.Equal(auditsBefore, await factory.WithDbAsync(db => db.AuditLogs.CountAsync()));
     }
 
     [Fact]
@@ -86,7 +98,8 @@ public sealed class OAuthStateAttackTests(ConnectFlowApiFactory factory) : IClas
 
         Assert.StartsWith("/api/v1/oauth/error?message=Request%20has%20expired", location, StringComparison.Ordinal);
         await AssertUnchangedAsync(connection.IntegrationId);
-        Assert.True(await FailureAuditsAsync(connection.IntegrationId) >= 1);
+        Assert.True(await CountedRefusalsAsync("STATE_EXPIRED") >= 1);
+        Assert.Equal(0, await FailureAuditsAsync(connection.IntegrationId));
     }
 
     [Fact]
@@ -110,9 +123,9 @@ public sealed class OAuthStateAttackTests(ConnectFlowApiFactory factory) : IClas
     {
         var connection = await Connection.CreateAsync(factory, FakeProvider.Dropbox);
         var stranger = TestUsers.NewSubject("stranger");
-        var (state, _) = await SeedFlowAsync(connection, stranger, verifierIntact: true);
+        var (state, cookie) = await SeedFlowAsync(connection, stranger, verifierIntact: true);
 
-        var location = await CallbackAsync("code", state);
+        var location = await CallbackAsync("code", state, cookie);
 
         Assert.StartsWith("/api/v1/oauth/error?message=Integration%20not%20accessible", location, StringComparison.Ordinal);
         await AssertUnchangedAsync(connection.IntegrationId);
@@ -122,9 +135,9 @@ public sealed class OAuthStateAttackTests(ConnectFlowApiFactory factory) : IClas
     public async Task FlowWithoutAUsableVerifier_IsRefused()
     {
         var connection = await Connection.CreateAsync(factory, FakeProvider.Dropbox);
-        var (state, _) = await SeedFlowAsync(connection, connection.OwnerId, verifierIntact: false);
+        var (state, cookie) = await SeedFlowAsync(connection, connection.OwnerId, verifierIntact: false);
 
-        var location = await CallbackAsync("code", state);
+        var location = await CallbackAsync("code", state, cookie);
 
         Assert.StartsWith("/api/v1/oauth/error?message=Unable%20to%20process%20request", location, StringComparison.Ordinal);
         await AssertUnchangedAsync(connection.IntegrationId);
@@ -139,7 +152,7 @@ public sealed class OAuthStateAttackTests(ConnectFlowApiFactory factory) : IClas
         var reset = await connection.Owner.PostAsync($"/api/v1/oauth/tenants/{connection.TenantId}/integrations/{connection.IntegrationId}/reset", null).ReadDataAsync();
         Assert.True(reset.GetProperty("success").GetBoolean());
 
-        Assert.StartsWith("/api/v1/oauth/error?message=", await Connection.CallbackAsync(factory, redirect), StringComparison.Ordinal);
+        Assert.StartsWith("/api/v1/oauth/error?message=", await Connection.CallbackAsync(factory, redirect, connection.BrowserCookie), StringComparison.Ordinal);
         await AssertUnchangedAsync(connection.IntegrationId);
     }
 
@@ -163,10 +176,12 @@ public sealed class OAuthStateAttackTests(ConnectFlowApiFactory factory) : IClas
         Assert.Equal(0, await factory.WithDbAsync(db => db.Set<OAuthFlow>().CountAsync(f => f.IntegrationId == victim.IntegrationId)));
     }
 
-    private async Task<(string State, string Nonce)> SeedFlowAsync(Connection connection, string userId, bool verifierIntact)
+    /// <summary>A flow row as initiate would write it, bound to a browser; returns its state and that browser's cookie.</summary>
+    private async Task<(string State, string Cookie)> SeedFlowAsync(Connection connection, string userId, bool verifierIntact)
     {
         var now = DateTimeOffset.UtcNow;
         var nonce = Base64UrlEncoder.Encode(Guid.NewGuid().ToByteArray());
+        var binding = OAuthBrowserBinding.NewValue();
         var flowId = ObjectId.NewId();
         var secrets = factory.Secrets;
         var verifier = secrets.Protect("verifier-" + Guid.NewGuid().ToString("N"), new SecretContext(OAuthFlow.TableName, verifierIntact ? flowId : ObjectId.NewId(), "code_verifier"));
@@ -179,6 +194,7 @@ public sealed class OAuthStateAttackTests(ConnectFlowApiFactory factory) : IClas
                 IntegrationId = connection.IntegrationId,
                 UserId = userId,
                 Nonce = nonce,
+                BrowserBindingHash = OAuthBrowserBinding.Hash(binding),
                 EncryptedCodeVerifier = verifier,
                 ExpiresAt = now.AddMinutes(10).UtcDateTime,
                 CreatedAt = now.UtcDateTime,
@@ -187,6 +203,6 @@ public sealed class OAuthStateAttackTests(ConnectFlowApiFactory factory) : IClas
         });
         var state = OAuthState.Create(new OAuthStatePayload(connection.TenantId, connection.IntegrationId, userId, now.ToUnixTimeMilliseconds(), nonce,
             now.ToUnixTimeSeconds(), now.AddMinutes(10).ToUnixTimeSeconds()), StateKey);
-        return (state, nonce);
+        return (state, $"{OAuthBrowserBinding.CookieName(connection.IntegrationId)}={binding}");
     }
 }

@@ -13,6 +13,9 @@ public sealed class MembersEndpointsTests(MwapApiFactory factory) : IClassFixtur
 
     private Task<ProjectScenario> ScenarioAsync() => ProjectScenario.CreateAsync(factory);
 
+    /// <summary>The project's only explicit OWNER is not the tenant owner (who holds the implicit OWNER role).</summary>
+    private Task<ProjectScenario> SeparateOwnerScenarioAsync() => ProjectScenario.CreateAsync(factory, tenantOwnerStaysMember: false);
+
     private Task<int> MemberRowsAsync(string projectId) =>
         factory.WithDbAsync(db => db.Set<ProjectMember>().CountAsync(m => m.ProjectId == projectId));
 
@@ -137,7 +140,7 @@ public sealed class MembersEndpointsTests(MwapApiFactory factory) : IClassFixtur
     [Fact]
     public async Task Remove_LastOwner_Returns400OwnerRequired_ForOwnerAndSuperAdmin()
     {
-        var s = await ScenarioAsync();
+        var s = await SeparateOwnerScenarioAsync();
         var audit = await AuditRowsAsync();
 
         var self = await s.ProjectOwner.Client.DeleteAsync(s.MemberUrl(s.ProjectOwner.Subject));
@@ -155,7 +158,7 @@ public sealed class MembersEndpointsTests(MwapApiFactory factory) : IClassFixtur
     [InlineData("MEMBER")]
     public async Task Demote_LastOwner_Returns400OwnerRequired(string role)
     {
-        var s = await ScenarioAsync();
+        var s = await SeparateOwnerScenarioAsync();
 
         var self = await s.ProjectOwner.Client.PatchJsonAsync(s.MemberUrl(s.ProjectOwner.Subject), new { role });
         var byAdmin = await s.Admin.Client.PatchJsonAsync(s.MemberUrl(s.ProjectOwner.Subject), new { role });
@@ -168,7 +171,7 @@ public sealed class MembersEndpointsTests(MwapApiFactory factory) : IClassFixtur
     [Fact]
     public async Task Demote_Self_WhenAnotherOwnerExists_Returns204_AndOwnerRightsEndOnTheNextRequest()
     {
-        var s = await ScenarioAsync();
+        var s = await SeparateOwnerScenarioAsync();
         var second = ProjectScenario.NewActor(factory, "second-owner");
         await s.AddMemberAsync(s.ProjectOwner.Client, second.Subject, "OWNER");
 
@@ -305,7 +308,7 @@ public sealed class MembersEndpointsTests(MwapApiFactory factory) : IClassFixtur
         var newcomer = ProjectScenario.NewActor(factory, "newcomer");
         Assert.Equal(0, (await RolesAsync(newcomer)).GetProperty("projectRoles").GetArrayLength());
         await (await newcomer.Client.GetAsync(s.ProjectUrl)).AssertErrorAsync(HttpStatusCode.NotFound, "project/not-found");
-        await (await newcomer.Client.GetAsync(s.MembersUrl)).AssertErrorAsync(HttpStatusCode.Forbidden, Denied);
+        await (await newcomer.Client.GetAsync(s.MembersUrl)).AssertErrorAsync(HttpStatusCode.NotFound, "project/not-found");
 
         await s.AddMemberAsync(s.Deputy.Client, newcomer.Subject, "MEMBER");
 
@@ -325,9 +328,9 @@ public sealed class MembersEndpointsTests(MwapApiFactory factory) : IClassFixtur
         Assert.Equal(HttpStatusCode.NoContent, (await s.ProjectOwner.Client.DeleteAsync(s.MemberUrl(newcomer.Subject))).StatusCode);
 
         await (await newcomer.Client.GetAsync(s.ProjectUrl)).AssertErrorAsync(HttpStatusCode.NotFound, "project/not-found");
-        var gone = await (await newcomer.Client.GetAsync(s.MembersUrl)).AssertErrorAsync(HttpStatusCode.Forbidden, Denied);
-        Assert.Equal("Access denied to project", gone.GetProperty("message").GetString());
-        await (await newcomer.Client.PatchJsonAsync(s.ProjectUrl, new { description = "again" })).AssertErrorAsync(HttpStatusCode.Forbidden, Denied);
+        var gone = await (await newcomer.Client.GetAsync(s.MembersUrl)).AssertErrorAsync(HttpStatusCode.NotFound, "project/not-found");
+        Assert.Equal("Project not found or user not a member", gone.GetProperty("message").GetString());
+        await (await newcomer.Client.PatchJsonAsync(s.ProjectUrl, new { description = "again" })).AssertErrorAsync(HttpStatusCode.NotFound, "project/not-found");
         await (await newcomer.Client.GetAsync($"{s.MembersUrl}/me")).AssertErrorAsync(HttpStatusCode.NotFound, "project/not-found");
         Assert.Equal(0, (await RolesAsync(newcomer)).GetProperty("projectRoles").GetArrayLength());
         Assert.DoesNotContain(s.ProjectId, (await newcomer.Client.GetAsync("/api/v1/projects").ReadDataAsync()).EnumerateArray().Select(ProjectScenario.Id));
@@ -386,11 +389,9 @@ public sealed class MembersEndpointsTests(MwapApiFactory factory) : IClassFixtur
         var s = await ScenarioAsync();
         for (var round = 0; round < 3; round++)
         {
-            var second = TestUsers.NewSubject("second-owner");
-            var projectId = ProjectScenario.Id(await s.CreateProjectAsync(s.TenantOwner.Client, [new { userId = second, role = "OWNER" }]));
-            var owners = new[] { s.TenantOwner.Subject, second };
+            var (projectId, a, b) = await TwoOwnersAsync(s);
 
-            var responses = await Task.WhenAll(owners.Select(o =>
+            var responses = await Task.WhenAll(new[] { a.Subject, b.Subject }.Select(o =>
                 factory.CreateClientFor(s.Admin.Subject).PatchJsonAsync(ProjectScenario.MemberUrl(projectId, o), new { role = "DEPUTY" })));
 
             await AssertOneWinnerAsync(responses);
@@ -404,12 +405,11 @@ public sealed class MembersEndpointsTests(MwapApiFactory factory) : IClassFixtur
         var s = await ScenarioAsync();
         for (var round = 0; round < 3; round++)
         {
-            var second = ProjectScenario.NewActor(factory, "second-owner");
-            var projectId = ProjectScenario.Id(await s.CreateProjectAsync(s.TenantOwner.Client, [new { userId = second.Subject, role = "OWNER" }]));
+            var (projectId, a, b) = await TwoOwnersAsync(s);
 
             var responses = await Task.WhenAll(
-                factory.CreateClientFor(s.TenantOwner.Subject).PatchJsonAsync(ProjectScenario.MemberUrl(projectId, second.Subject), new { role = "DEPUTY" }),
-                factory.CreateClientFor(second.Subject).PatchJsonAsync(ProjectScenario.MemberUrl(projectId, s.TenantOwner.Subject), new { role = "DEPUTY" }));
+                a.Client.PatchJsonAsync(ProjectScenario.MemberUrl(projectId, b.Subject), new { role = "DEPUTY" }),
+                b.Client.PatchJsonAsync(ProjectScenario.MemberUrl(projectId, a.Subject), new { role = "DEPUTY" }));
 
             Assert.Single(responses, r => r.StatusCode == HttpStatusCode.NoContent);
             var loser = Assert.Single(responses, r => r.StatusCode != HttpStatusCode.NoContent);
@@ -424,15 +424,25 @@ public sealed class MembersEndpointsTests(MwapApiFactory factory) : IClassFixtur
     public async Task ConcurrentRemovalsOfTheTwoOwners_LeaveExactlyOneOwner()
     {
         var s = await ScenarioAsync();
-        var second = TestUsers.NewSubject("second-owner");
-        var projectId = ProjectScenario.Id(await s.CreateProjectAsync(s.TenantOwner.Client, [new { userId = second, role = "OWNER" }]));
+        var (projectId, a, b) = await TwoOwnersAsync(s);
 
-        var responses = await Task.WhenAll(new[] { s.TenantOwner.Subject, second }.Select(o =>
+        var responses = await Task.WhenAll(new[] { a.Subject, b.Subject }.Select(o =>
             factory.CreateClientFor(s.Admin.Subject).DeleteAsync(ProjectScenario.MemberUrl(projectId, o))));
 
         await AssertOneWinnerAsync(responses);
         var owner = Assert.Single(await s.MembersAsync(projectId));
         Assert.Equal("OWNER", owner.Value);
+    }
+
+    /// <summary>A new project whose explicit OWNERs are exactly two users other than the tenant owner (whose row is dropped).</summary>
+    private async Task<(string ProjectId, TestActor A, TestActor B)> TwoOwnersAsync(ProjectScenario s)
+    {
+        var a = ProjectScenario.NewActor(factory, "owner-a");
+        var b = ProjectScenario.NewActor(factory, "owner-b");
+        var projectId = ProjectScenario.Id(await s.CreateProjectAsync(s.TenantOwner.Client,
+            [new { userId = a.Subject, role = "OWNER" }, new { userId = b.Subject, role = "OWNER" }]));
+        await s.DropTenantOwnersMemberRowAsync(projectId);
+        return (projectId, a, b);
     }
 
     private static async Task AssertOneWinnerAsync(HttpResponseMessage[] responses)

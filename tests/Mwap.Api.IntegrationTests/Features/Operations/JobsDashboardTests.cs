@@ -128,4 +128,20 @@ public sealed class JobsDashboardTests(MwapApiFactory factory) : IClassFixture<M
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/admin/jobs/")).StatusCode);
     }
+
+    [Fact]
+    public async Task Link_OpensTheDashboardOnce_ASecondExchangeIsRefused()
+    {
+        var (_, path) = await LinkAsync();
+
+        var first = await Browser().GetAsync(path);
+        var second = await Browser().GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        await second.AssertErrorAsync(HttpStatusCode.Unauthorized, "auth/invalid-token");
+        Assert.False(second.Headers.Contains("Set-Cookie"));
+        var token = QueryHelpers.ParseQuery(new Uri("http://x" + path).Query)["access"].ToString();
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+        Assert.Equal(1, await factory.WithDbAsync(db => db.Set<DashboardLinkUse>().CountAsync(u => u.Id == hash)));
+    }
 }

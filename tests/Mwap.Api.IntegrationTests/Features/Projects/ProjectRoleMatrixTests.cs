@@ -48,7 +48,8 @@ public sealed class ProjectRoleMatrixTests(MwapApiFactory factory) : IClassFixtu
     }
 
     /// <summary>
-    /// <see cref="TenantOwner"/> owns the project's tenant but holds no project role (it created the project and left);
+    /// <see cref="TenantOwner"/> owns the project's tenant and has no member row (it created the project and the row was
+    /// dropped): it holds the implicit OWNER role every tenant owner has on the tenant's projects;
     /// <see cref="ProjectOwner"/> is the project's OWNER and owns no tenant.
     /// </summary>
     public enum Caller
@@ -67,7 +68,6 @@ public sealed class ProjectRoleMatrixTests(MwapApiFactory factory) : IClassFixtu
     private const string Denied = "auth/insufficient-permissions";
     private const string ProjectNotFound = "project/not-found";
     private const string ProjectUnauthorized = "project/unauthorized";
-    private const string DeniedToProject = "Access denied to project";
     private const string DeputyRequired = "DEPUTY access required";
     private const string OwnerRequired = "OWNER access required";
     private const string NotAMember = "Project not found or user not a member";
@@ -97,7 +97,7 @@ public sealed class ProjectRoleMatrixTests(MwapApiFactory factory) : IClassFixtu
     // #31 GET /projects/{id}: members and superadmins; everyone else MWAP's 404.
     [InlineData(ApiRoute.GetProject, Caller.Anonymous, 401, Unauthorized, null)]
     [InlineData(ApiRoute.GetProject, Caller.Stranger, 404, ProjectNotFound, NotAMember)]
-    [InlineData(ApiRoute.GetProject, Caller.TenantOwner, 404, ProjectNotFound, NotAMember)]
+    [InlineData(ApiRoute.GetProject, Caller.TenantOwner, 200, null, null)]
     [InlineData(ApiRoute.GetProject, Caller.ProjectOwner, 200, null, null)]
     [InlineData(ApiRoute.GetProject, Caller.Deputy, 200, null, null)]
     [InlineData(ApiRoute.GetProject, Caller.Member, 200, null, null)]
@@ -114,62 +114,62 @@ public sealed class ProjectRoleMatrixTests(MwapApiFactory factory) : IClassFixtu
     [InlineData(ApiRoute.CreateProject, Caller.SuperAdmin, 403, ProjectUnauthorized, OnlyTenantOwners)]
     // #33 PATCH /projects/{id}: DEPUTY or higher.
     [InlineData(ApiRoute.UpdateProject, Caller.Anonymous, 401, Unauthorized, null)]
-    [InlineData(ApiRoute.UpdateProject, Caller.Stranger, 403, Denied, DeniedToProject)]
-    [InlineData(ApiRoute.UpdateProject, Caller.TenantOwner, 403, Denied, DeniedToProject)]
+    [InlineData(ApiRoute.UpdateProject, Caller.Stranger, 404, ProjectNotFound, NotAMember)]
+    [InlineData(ApiRoute.UpdateProject, Caller.TenantOwner, 200, null, null)]
     [InlineData(ApiRoute.UpdateProject, Caller.ProjectOwner, 200, null, null)]
     [InlineData(ApiRoute.UpdateProject, Caller.Deputy, 200, null, null)]
     [InlineData(ApiRoute.UpdateProject, Caller.Member, 403, Denied, DeputyRequired)]
-    [InlineData(ApiRoute.UpdateProject, Caller.OtherTenantOwner, 403, Denied, DeniedToProject)]
+    [InlineData(ApiRoute.UpdateProject, Caller.OtherTenantOwner, 404, ProjectNotFound, NotAMember)]
     [InlineData(ApiRoute.UpdateProject, Caller.SuperAdmin, 200, null, null)]
     // #34 DELETE /projects/{id}: OWNER.
     [InlineData(ApiRoute.DeleteProject, Caller.Anonymous, 401, Unauthorized, null)]
-    [InlineData(ApiRoute.DeleteProject, Caller.Stranger, 403, Denied, DeniedToProject)]
-    [InlineData(ApiRoute.DeleteProject, Caller.TenantOwner, 403, Denied, DeniedToProject)]
+    [InlineData(ApiRoute.DeleteProject, Caller.Stranger, 404, ProjectNotFound, NotAMember)]
+    [InlineData(ApiRoute.DeleteProject, Caller.TenantOwner, 204, null, null)]
     [InlineData(ApiRoute.DeleteProject, Caller.ProjectOwner, 204, null, null)]
     [InlineData(ApiRoute.DeleteProject, Caller.Deputy, 403, Denied, OwnerRequired)]
     [InlineData(ApiRoute.DeleteProject, Caller.Member, 403, Denied, OwnerRequired)]
-    [InlineData(ApiRoute.DeleteProject, Caller.OtherTenantOwner, 403, Denied, DeniedToProject)]
+    [InlineData(ApiRoute.DeleteProject, Caller.OtherTenantOwner, 404, ProjectNotFound, NotAMember)]
     [InlineData(ApiRoute.DeleteProject, Caller.SuperAdmin, 204, null, null)]
     // #35 GET /projects/{id}/members: MEMBER or higher.
     [InlineData(ApiRoute.ListMembers, Caller.Anonymous, 401, Unauthorized, null)]
-    [InlineData(ApiRoute.ListMembers, Caller.Stranger, 403, Denied, DeniedToProject)]
-    [InlineData(ApiRoute.ListMembers, Caller.TenantOwner, 403, Denied, DeniedToProject)]
+    [InlineData(ApiRoute.ListMembers, Caller.Stranger, 404, ProjectNotFound, NotAMember)]
+    [InlineData(ApiRoute.ListMembers, Caller.TenantOwner, 200, null, null)]
     [InlineData(ApiRoute.ListMembers, Caller.ProjectOwner, 200, null, null)]
     [InlineData(ApiRoute.ListMembers, Caller.Deputy, 200, null, null)]
     [InlineData(ApiRoute.ListMembers, Caller.Member, 200, null, null)]
-    [InlineData(ApiRoute.ListMembers, Caller.OtherTenantOwner, 403, Denied, DeniedToProject)]
+    [InlineData(ApiRoute.ListMembers, Caller.OtherTenantOwner, 404, ProjectNotFound, NotAMember)]
     [InlineData(ApiRoute.ListMembers, Caller.SuperAdmin, 200, null, null)]
     // #36 POST /projects/{id}/members: DEPUTY or higher.
     [InlineData(ApiRoute.AddMember, Caller.Anonymous, 401, Unauthorized, null)]
-    [InlineData(ApiRoute.AddMember, Caller.Stranger, 403, Denied, DeniedToProject)]
-    [InlineData(ApiRoute.AddMember, Caller.TenantOwner, 403, Denied, DeniedToProject)]
+    [InlineData(ApiRoute.AddMember, Caller.Stranger, 404, ProjectNotFound, NotAMember)]
+    [InlineData(ApiRoute.AddMember, Caller.TenantOwner, 204, null, null)]
     [InlineData(ApiRoute.AddMember, Caller.ProjectOwner, 204, null, null)]
     [InlineData(ApiRoute.AddMember, Caller.Deputy, 204, null, null)]
     [InlineData(ApiRoute.AddMember, Caller.Member, 403, Denied, DeputyRequired)]
-    [InlineData(ApiRoute.AddMember, Caller.OtherTenantOwner, 403, Denied, DeniedToProject)]
+    [InlineData(ApiRoute.AddMember, Caller.OtherTenantOwner, 404, ProjectNotFound, NotAMember)]
     [InlineData(ApiRoute.AddMember, Caller.SuperAdmin, 204, null, null)]
     // #37 PATCH /projects/{id}/members/{userId}: OWNER.
     [InlineData(ApiRoute.UpdateMember, Caller.Anonymous, 401, Unauthorized, null)]
-    [InlineData(ApiRoute.UpdateMember, Caller.Stranger, 403, Denied, DeniedToProject)]
-    [InlineData(ApiRoute.UpdateMember, Caller.TenantOwner, 403, Denied, DeniedToProject)]
+    [InlineData(ApiRoute.UpdateMember, Caller.Stranger, 404, ProjectNotFound, NotAMember)]
+    [InlineData(ApiRoute.UpdateMember, Caller.TenantOwner, 204, null, null)]
     [InlineData(ApiRoute.UpdateMember, Caller.ProjectOwner, 204, null, null)]
     [InlineData(ApiRoute.UpdateMember, Caller.Deputy, 403, Denied, OwnerRequired)]
     [InlineData(ApiRoute.UpdateMember, Caller.Member, 403, Denied, OwnerRequired)]
-    [InlineData(ApiRoute.UpdateMember, Caller.OtherTenantOwner, 403, Denied, DeniedToProject)]
+    [InlineData(ApiRoute.UpdateMember, Caller.OtherTenantOwner, 404, ProjectNotFound, NotAMember)]
     [InlineData(ApiRoute.UpdateMember, Caller.SuperAdmin, 204, null, null)]
     // #38 DELETE /projects/{id}/members/{userId}: OWNER.
     [InlineData(ApiRoute.RemoveMember, Caller.Anonymous, 401, Unauthorized, null)]
-    [InlineData(ApiRoute.RemoveMember, Caller.Stranger, 403, Denied, DeniedToProject)]
-    [InlineData(ApiRoute.RemoveMember, Caller.TenantOwner, 403, Denied, DeniedToProject)]
+    [InlineData(ApiRoute.RemoveMember, Caller.Stranger, 404, ProjectNotFound, NotAMember)]
+    [InlineData(ApiRoute.RemoveMember, Caller.TenantOwner, 204, null, null)]
     [InlineData(ApiRoute.RemoveMember, Caller.ProjectOwner, 204, null, null)]
     [InlineData(ApiRoute.RemoveMember, Caller.Deputy, 403, Denied, OwnerRequired)]
     [InlineData(ApiRoute.RemoveMember, Caller.Member, 403, Denied, OwnerRequired)]
-    [InlineData(ApiRoute.RemoveMember, Caller.OtherTenantOwner, 403, Denied, DeniedToProject)]
+    [InlineData(ApiRoute.RemoveMember, Caller.OtherTenantOwner, 404, ProjectNotFound, NotAMember)]
     [InlineData(ApiRoute.RemoveMember, Caller.SuperAdmin, 204, null, null)]
     // #39 GET /projects/{id}/members/me: members only; a superadmin holds no membership.
     [InlineData(ApiRoute.GetMyMembership, Caller.Anonymous, 401, Unauthorized, null)]
     [InlineData(ApiRoute.GetMyMembership, Caller.Stranger, 404, ProjectNotFound, NotAMember)]
-    [InlineData(ApiRoute.GetMyMembership, Caller.TenantOwner, 404, ProjectNotFound, NotAMember)]
+    [InlineData(ApiRoute.GetMyMembership, Caller.TenantOwner, 200, null, null)]
     [InlineData(ApiRoute.GetMyMembership, Caller.ProjectOwner, 200, null, null)]
     [InlineData(ApiRoute.GetMyMembership, Caller.Deputy, 200, null, null)]
     [InlineData(ApiRoute.GetMyMembership, Caller.Member, 200, null, null)]
@@ -329,8 +329,8 @@ public sealed class ProjectRoleMatrixTests(MwapApiFactory factory) : IClassFixtu
         var t = await SharedAsync();
         var missing = "0123456789abcdef01234567";
         var error = await (await t.S.Stranger.Client.PatchJsonAsync($"/api/v1/projects/{missing}", new { description = "x" }))
-            .AssertErrorAsync(HttpStatusCode.Forbidden, Denied);
-        Assert.Equal("Project not found", error.GetProperty("message").GetString());
+            .AssertErrorAsync(HttpStatusCode.NotFound, ProjectNotFound);
+        Assert.Equal(NotAMember, error.GetProperty("message").GetString());
         await (await t.S.Admin.Client.PatchJsonAsync($"/api/v1/projects/{missing}", new { description = "x" }))
             .AssertErrorAsync(HttpStatusCode.NotFound, ProjectNotFound);
         await (await t.S.Admin.Client.DeleteAsync($"/api/v1/projects/{missing}")).AssertErrorAsync(HttpStatusCode.NotFound, ProjectNotFound);
@@ -397,19 +397,22 @@ public sealed class ProjectRoleMatrixTests(MwapApiFactory factory) : IClassFixtu
         {
             case ApiRoute.ListProjects:
                 var ids = data.EnumerateArray().Select(ProjectScenario.Id).ToList();
-                Assert.Equal(caller is Caller.ProjectOwner or Caller.Deputy or Caller.Member, ids.Contains(t.S.ProjectId));
+                Assert.Equal(caller is Caller.TenantOwner or Caller.ProjectOwner or Caller.Deputy or Caller.Member, ids.Contains(t.S.ProjectId));
                 break;
             case ApiRoute.GetProject:
                 Assert.Equal(t.S.ProjectId, ProjectScenario.Id(data));
                 break;
             case ApiRoute.ListMembers:
+                // The tenant owner first, marked implicit: no member row holds its OWNER role.
                 Assert.Equal(
-                    [(t.S.ProjectOwner.Subject, "OWNER"), (t.S.Deputy.Subject, "DEPUTY"), (t.S.Member.Subject, "MEMBER")],
-                    data.EnumerateArray().Select(m => (m.GetProperty("userId").GetString()!, m.GetProperty("role").GetString()!)));
+                    [(t.S.TenantOwner.Subject, "OWNER", true), (t.S.ProjectOwner.Subject, "OWNER", false), (t.S.Deputy.Subject, "DEPUTY", false), (t.S.Member.Subject, "MEMBER", false)],
+                    data.EnumerateArray().Select(m => (m.GetProperty("userId").GetString()!, m.GetProperty("role").GetString()!,
+                        m.TryGetProperty("implicit", out var i) && i.GetBoolean())));
                 break;
             case ApiRoute.GetMyMembership:
-                var expected = caller switch { Caller.ProjectOwner => "OWNER", Caller.Deputy => "DEPUTY", _ => "MEMBER" };
+                var expected = caller switch { Caller.ProjectOwner or Caller.TenantOwner => "OWNER", Caller.Deputy => "DEPUTY", _ => "MEMBER" };
                 Assert.Equal(expected, data.GetProperty("role").GetString());
+                Assert.Equal(caller == Caller.TenantOwner, data.TryGetProperty("implicit", out var isImplicit) && isImplicit.GetBoolean());
                 break;
             case ApiRoute.ListIntegrations or ApiRoute.ListIntegrationsAlias:
                 Assert.Equal(

@@ -108,7 +108,9 @@ public sealed class ProjectsEndpointsTests(MwapApiFactory factory) : IClassFixtu
     {
         var setup = await TenantSetup.CreateAsync(factory);
         const string missing = "0123456789abcdef01234567";
-        await (await setup.Owner.PostProjectAsync(missing, setup.TypeId, setup.IntegrationId)).AssertErrorAsync(HttpStatusCode.NotFound, "project/tenant-not-found");
+        // Only a superadmin (who may see every tenant) learns that a tenant is missing; anyone else gets the refusal a foreign tenant gets.
+        await (await setup.Owner.PostProjectAsync(missing, setup.TypeId, setup.IntegrationId)).AssertErrorAsync(HttpStatusCode.Forbidden, "project/unauthorized");
+        await (await setup.Admin.PostProjectAsync(missing, setup.TypeId, setup.IntegrationId)).AssertErrorAsync(HttpStatusCode.NotFound, "project/tenant-not-found");
         await (await setup.Owner.PostProjectAsync(setup.TenantId, missing, setup.IntegrationId)).AssertErrorAsync(HttpStatusCode.NotFound, "project/project-type-not-found");
         await (await setup.Owner.PostProjectAsync(setup.TenantId, setup.TypeId, missing)).AssertErrorAsync(HttpStatusCode.NotFound, "project/cloud-integration-not-found");
 

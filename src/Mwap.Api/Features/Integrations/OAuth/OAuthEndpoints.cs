@@ -13,7 +13,16 @@ internal static class OAuthEndpoints
         var oauth = api.MapGroup("/oauth").WithTags("OAuth");
 
         oauth.MapGet("/callback", async (string? code, string? state, string? error, HttpContext http, OAuthService service, CancellationToken ct) =>
-                Results.Redirect(await service.CallbackAsync(code, state, error, BaseUrl(http), ct)))
+            {
+                var result = await service.CallbackAsync(code, state, error, BaseUrl(http), name => http.Request.Cookies[name], ct);
+                if (result.IntegrationId is { } spent && http.Request.Cookies.ContainsKey(OAuthBrowserBinding.CookieName(spent)))
+                {
+                    // The flow is gone either way; its binding cookie has nothing left to prove.
+                    http.Response.Cookies.Append(OAuthBrowserBinding.CookieName(spent), "", OAuthBrowserBinding.CookieOptions(http.Request.Path, TimeSpan.Zero));
+                }
+
+                return Results.Redirect(result.Location);
+            })
             .AllowAnonymous().WithName("OAuthCallback");
 
         foreach (var root in new IEndpointRouteBuilder[] { oauth, app.MapGroup("/oauth").WithTags("OAuth") })
@@ -27,8 +36,15 @@ internal static class OAuthEndpoints
         var owner = oauth.MapGroup("/tenants/{tenantId}/integrations/{integrationId}")
             .RequireAuthorization(Policies.TenantOwnerOrSuperAdmin).WithMetadata(new InvalidInputCode(IntegrationService.InvalidInputCode));
 
+        // The response sets the browser-binding cookie: call it from the browser that will open the authorization URL
+        // (same-origin, or fetch with credentials: "include" from an allowed origin of the same site).
         owner.MapPost("/initiate", async (string tenantId, string integrationId, ClaimsPrincipal user, HttpContext http, OAuthService service, CancellationToken ct) =>
-                TypedResults.Ok(Envelope.Of(await service.InitiateAsync(ObjectId.Normalize(tenantId), ObjectId.Normalize(integrationId), user.GetUserId(), BaseUrl(http), ct))))
+            {
+                var flow = await service.InitiateAsync(ObjectId.Normalize(tenantId), ObjectId.Normalize(integrationId), user.GetUserId(), BaseUrl(http), ct);
+                http.Response.Cookies.Append(OAuthBrowserBinding.CookieName(flow.IntegrationId), flow.BrowserBinding,
+                    OAuthBrowserBinding.CookieOptions(flow.CallbackPath, flow.Lifetime));
+                return TypedResults.Ok(Envelope.Of(flow.Response));
+            })
             .WithName("InitiateOAuth");
 
         owner.MapPost("/refresh", async (string tenantId, string integrationId, IntegrationOperations ops, CancellationToken ct) =>

@@ -15,6 +15,10 @@ internal sealed class OAuthFlow : ITenantOwned
     public string UserId { get; init; } = null!;
     public string Nonce { get; init; } = null!;
     public string EncryptedCodeVerifier { get; set; } = null!;
+
+    /// <summary>SHA-256 (hex) of the random value the initiating browser holds in its cookie; null for flows started before binding existed (refused).</summary>
+    public string? BrowserBindingHash { get; init; }
+
     public DateTime ExpiresAt { get; init; }
     public DateTime CreatedAt { get; init; }
 }
@@ -31,6 +35,7 @@ internal sealed class OAuthFlowConfiguration : IEntityTypeConfiguration<OAuthFlo
         builder.Property(f => f.UserId).HasMaxLength(256).IsRequired();
         builder.Property(f => f.Nonce).HasMaxLength(64).IsRequired();
         builder.Property(f => f.EncryptedCodeVerifier).HasMaxLength(1000).IsRequired();
+        builder.Property(f => f.BrowserBindingHash).HasMaxLength(64);
         builder.HasIndex(f => new { f.TenantId, f.Nonce }).IsUnique();
         builder.HasIndex(f => f.IntegrationId);
         builder.HasIndex(f => f.ExpiresAt);

@@ -6,8 +6,8 @@ using Mwap.Api.Infrastructure.Security;
 namespace Mwap.Api.Features.Integrations.OAuth;
 
 /// <summary>
-/// MWAP routes #47–#52, superadmin only, with real figures from the audit log (the original kept in-memory counters
-/// and, being unauthenticated by mistake, always answered 401).
+/// MWAP routes #47–#52, superadmin only, with real figures from the audit log and the per-address counts of anonymous
+/// callback refusals (the original kept in-memory counters and, being unauthenticated by mistake, always answered 401).
 /// </summary>
 internal static class OAuthSecurityEndpoints
 {
@@ -72,7 +72,9 @@ internal static class OAuthSecurityEndpoints
             .Where(a => a.CreatedAt >= start && (a.Action == "oauth.callback.success" || a.Action == "oauth.callback.attempt.failed" || a.Action == "oauth.callback.duplicate_attempt"))
             .GroupBy(a => a.Outcome).Select(g => new { Outcome = g.Key, Count = g.Count() }).ToListAsync(ct);
         var ok = counts.Where(c => c.Outcome == "success").Sum(c => c.Count);
-        var failed = counts.Where(c => c.Outcome != "success").Sum(c => c.Count);
+        // Refusals that matched no flow are counted per address and minute instead of audited one by one.
+        var anonymous = await db.Set<OAuthCallbackFailure>().AsNoTracking().Where(f => f.WindowStart >= start).SumAsync(f => f.Count, ct);
+        var failed = counts.Where(c => c.Outcome != "success").Sum(c => c.Count) + anonymous;
         var total = ok + failed;
         var label = $"{(int)window.TotalSeconds}s";
         return new MetricsResponse(new OAuthMetrics(total, ok, failed, total == 0 ? 0 : Math.Round((double)ok / total, 4),
@@ -93,10 +95,16 @@ internal static class OAuthSecurityEndpoints
     private static async Task<List<Pattern>> PatternsAsync(MwapDbContext db, TimeProvider time, TimeSpan window, CancellationToken ct)
     {
         var start = time.GetUtcNow().UtcDateTime - window;
-        var byIp = await db.AuditLogs.AsNoTracking()
+        var audited = await db.AuditLogs.AsNoTracking()
             .Where(a => a.CreatedAt >= start && a.Action.StartsWith("oauth.") && a.Outcome != "success")
             .GroupBy(a => a.Ip).Select(g => new { Ip = g.Key, Count = g.Count(), Last = g.Max(a => a.CreatedAt) })
             .OrderByDescending(g => g.Count).Take(20).ToListAsync(ct);
+        var counted = await db.Set<OAuthCallbackFailure>().AsNoTracking().Where(f => f.WindowStart >= start)
+            .GroupBy(f => f.Ip).Select(g => new { Ip = (string?)g.Key, Count = g.Sum(f => f.Count), Last = g.Max(f => f.LastAt) })
+            .OrderByDescending(g => g.Count).Take(20).ToListAsync(ct);
+        var byIp = audited.Concat(counted).GroupBy(g => g.Ip)
+            .Select(g => new { Ip = g.Key, Count = g.Sum(x => x.Count), Last = g.Max(x => x.Last) })
+            .OrderByDescending(g => g.Count).Take(20).ToList();
         return [.. byIp.Select(g => new Pattern(
             "REPEATED_FAILURES",
             g.Count >= FailureAlertThreshold ? "HIGH" : g.Count >= 3 ? "MEDIUM" : "LOW",
@@ -110,7 +118,9 @@ internal static class OAuthSecurityEndpoints
     {
         var now = time.GetUtcNow().UtcDateTime;
         var patterns = await PatternsAsync(db, time, TimeSpan.FromHours(1), ct);
-        var replays = await db.AuditLogs.AsNoTracking().CountAsync(a => a.Action == "oauth.callback.duplicate_attempt" && a.CreatedAt >= now.AddHours(-1), ct);
+        var hourAgo = now.AddHours(-1);
+        var replays = await db.Set<OAuthCallbackFailure>().AsNoTracking()
+            .Where(f => f.Code == "INVALID_OR_REPLAYED_STATE" && f.WindowStart >= hourAgo).SumAsync(f => f.Count, ct);
         var alerts = new List<Alert>();
         if (replays > 0)
         {

@@ -20,6 +20,12 @@ internal sealed record InitiateResponse(string AuthorizationUrl, InitiateProvide
 
 internal sealed record InitiateProvider(string Name, string DisplayName, string Slug);
 
+/// <summary>A started flow: the response, and the browser-binding cookie the endpoint sets (value, path, lifetime).</summary>
+internal sealed record InitiatedFlow(InitiateResponse Response, string IntegrationId, string BrowserBinding, string CallbackPath, TimeSpan Lifetime);
+
+/// <summary>Where the callback sends the browser, and the integration whose binding cookie is spent (null when no flow matched).</summary>
+internal sealed record CallbackResult(string Location, string? IntegrationId);
+
 /// <summary>The backend-driven OAuth connect flow (spec §7), with every defect of §14 fixed.</summary>
 internal sealed partial class OAuthService(
     MwapDbContext db,
@@ -29,6 +35,7 @@ internal sealed partial class OAuthService(
     IRoleResolver roles,
     IAuditLog audit,
     OAuthKeys keys,
+    OAuthCallbackFailureCounter failures,
     IOptions<OAuthOptions> options,
     IBackgroundJobClient jobs,
     TimeProvider time,
@@ -37,7 +44,10 @@ internal sealed partial class OAuthService(
     public const string SuccessPath = "/api/v1/oauth/success";
     public const string ErrorPath = "/api/v1/oauth/error";
 
-    public async Task<InitiateResponse> InitiateAsync(string tenantId, string integrationId, string userId, string requestBaseUrl, CancellationToken cancellationToken)
+    /// <summary>The error page's code (and the audit entry's) when the callback arrives in another browser than the one that started the flow.</summary>
+    public const string SessionMismatchCode = "oauth/session-mismatch";
+
+    public async Task<InitiatedFlow> InitiateAsync(string tenantId, string integrationId, string userId, string requestBaseUrl, CancellationToken cancellationToken)
     {
         var integration = await db.Set<CloudIntegration>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == integrationId && i.TenantId == tenantId, cancellationToken)
             ?? throw new NotFoundException("cloud-integration/not-found", "Cloud provider integration not found");
@@ -55,6 +65,7 @@ internal sealed partial class OAuthService(
 
         // A new flow supersedes any unfinished one: its state stops working, so only the latest popup can complete.
         await db.Set<OAuthFlow>().Where(f => f.IntegrationId == integrationId).ExecuteDeleteAsync(cancellationToken);
+        var binding = OAuthBrowserBinding.NewValue();
         var flow = new OAuthFlow
         {
             Id = ObjectId.NewId(now),
@@ -62,6 +73,7 @@ internal sealed partial class OAuthService(
             IntegrationId = integrationId,
             UserId = userId,
             Nonce = nonce,
+            BrowserBindingHash = OAuthBrowserBinding.Hash(binding),
             ExpiresAt = now.Add(lifetime).UtcDateTime,
             CreatedAt = now.UtcDateTime,
         };
@@ -71,56 +83,69 @@ internal sealed partial class OAuthService(
         await db.SaveChangesAsync(cancellationToken);
 
         var url = providers.ClientFor(provider).BuildAuthorizationUrl(providers.Configure(provider), redirectUri, state, challenge);
-        return new InitiateResponse(url, new InitiateProvider(provider.Name, provider.DisplayName ?? provider.Name, provider.Slug), redirectUri, state);
+        var response = new InitiateResponse(url, new InitiateProvider(provider.Name, provider.DisplayName ?? provider.Name, provider.Slug), redirectUri, state);
+        return new InitiatedFlow(response, integrationId, binding, new Uri(redirectUri).AbsolutePath, lifetime);
     }
 
-    /// <summary>Handles the provider's redirect; always answers with where to send the browser next.</summary>
-    public async Task<string> CallbackAsync(string? code, string? state, string? error, string requestBaseUrl, CancellationToken cancellationToken)
+    /// <summary>
+    /// Handles the provider's redirect; always answers with where to send the browser next. <paramref name="cookie"/> reads
+    /// the request's cookies (the browser binding). Refusals before a live flow matches are only counted per address and
+    /// minute (<see cref="OAuthCallbackFailureCounter"/>); from the matched flow on, every outcome is audited on its own.
+    /// </summary>
+    public async Task<CallbackResult> CallbackAsync(string? code, string? state, string? error, string requestBaseUrl, Func<string, string?> cookie,
+        CancellationToken cancellationToken)
     {
         if (!string.IsNullOrEmpty(error))
         {
-            return await FailAsync("PROVIDER_ERROR", "Authentication failed", null, new { providerError = Truncate(error) });
+            // The user declined (or the provider failed) on a real flow: spend it and audit; anything else is noise.
+            var declined = string.IsNullOrEmpty(state) ? null : await ClaimAsync(state, cancellationToken);
+            return declined is null
+                ? await RejectAsync("PROVIDER_ERROR", "Authentication failed")
+                : await FailAsync("PROVIDER_ERROR", "Authentication failed", declined.Value.Payload, new { providerError = Truncate(error) });
         }
 
         if (string.IsNullOrEmpty(code) || string.IsNullOrEmpty(state))
         {
-            return await FailAsync("MISSING_PARAMETERS", "Invalid request parameters", null, null);
+            return await RejectAsync("MISSING_PARAMETERS", "Invalid request parameters");
         }
 
         var (failure, payload) = OAuthState.Verify(state, keys.StateKey);
         switch (failure)
         {
             case OAuthState.Failure.Malformed:
-                return await FailAsync("STATE_DECODE_ERROR", "Invalid request format", null, null);
+                return await RejectAsync("STATE_DECODE_ERROR", "Invalid request format");
             case OAuthState.Failure.BadSignature:
-                return await FailAsync("INVALID_STATE_SIGNATURE", "An error occurred during authentication", null, null);
+                return await RejectAsync("INVALID_STATE_SIGNATURE", "An error occurred during authentication");
             case OAuthState.Failure.BadStructure:
-                return await FailAsync("INVALID_STATE_STRUCTURE", "Invalid request parameters", null, null);
+                return await RejectAsync("INVALID_STATE_STRUCTURE", "Invalid request parameters");
         }
 
         var p = payload!;
         var now = time.GetUtcNow();
         if (p.Exp < now.ToUnixTimeSeconds() || p.Timestamp > now.AddSeconds(5).ToUnixTimeMilliseconds())
         {
-            return await FailAsync("STATE_EXPIRED", "Request has expired, please try again", p, null);
+            return await RejectAsync("STATE_EXPIRED", "Request has expired, please try again");
         }
 
         if (p.Nonce.Length < 16 || p.Nonce.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
         {
-            return await FailAsync("INVALID_NONCE", "Invalid security token", p, null);
+            return await RejectAsync("INVALID_NONCE", "Invalid security token");
         }
 
-        // Single use: the flow row is claimed by deleting it; a replay (or a superseded state) finds nothing.
-        var flow = await db.Set<OAuthFlow>().AsNoTracking()
-            .FirstOrDefaultAsync(f => f.TenantId == p.TenantId && f.Nonce == p.Nonce, cancellationToken);
-        var claimed = flow is not null && flow.IntegrationId == p.IntegrationId && flow.UserId == p.UserId &&
-            await db.Set<OAuthFlow>().Where(f => f.Id == flow.Id).ExecuteDeleteAsync(cancellationToken) == 1;
-        if (!claimed)
+        var claimed = await ClaimAsync(state, cancellationToken);
+        if (claimed is null)
         {
-            return await FailAsync("INVALID_OR_REPLAYED_STATE", "Invalid security token", p, null, "oauth.callback.duplicate_attempt");
+            return await RejectAsync("INVALID_OR_REPLAYED_STATE", "Invalid security token");
         }
 
-        if (flow!.ExpiresAt < now.UtcDateTime)
+        var flow = claimed.Value.Flow;
+        if (!OAuthBrowserBinding.Matches(cookie(OAuthBrowserBinding.CookieName(flow.IntegrationId)), flow.BrowserBindingHash))
+        {
+            // Not the browser that started the flow: someone else's authorization URL was opened here. The flow is spent.
+            return await FailAsync(SessionMismatchCode, "This connection was started in another browser. Start it again from the app.", p, null);
+        }
+
+        if (flow.ExpiresAt < now.UtcDateTime)
         {
             return await FailAsync("STATE_EXPIRED", "Request has expired, please try again", p, null);
         }
@@ -179,7 +204,7 @@ internal sealed partial class OAuthService(
 
         jobs.Enqueue<IntegrationHealthService>(h => h.CheckAsync(integration.Id, CancellationToken.None));
         jobs.Enqueue<FileSyncJob>(j => j.SyncIntegrationAsync(integration.Id, true, CancellationToken.None));
-        return $"{SuccessPath}?tenantId={Uri.EscapeDataString(integration.TenantId)}&integrationId={Uri.EscapeDataString(integration.Id)}";
+        return new CallbackResult($"{SuccessPath}?tenantId={Uri.EscapeDataString(integration.TenantId)}&integrationId={Uri.EscapeDataString(integration.Id)}", integration.Id);
     }
 
     /// <summary>Clears an unfinished flow; tokens are untouched.</summary>
@@ -212,14 +237,42 @@ internal sealed partial class OAuthService(
 
     private static SecretContext VerifierContext(string flowId) => new(OAuthFlow.TableName, flowId, "code_verifier");
 
-    /// <summary>Records the refusal (changing nothing else) and sends the browser to the error page.</summary>
-    private async Task<string> FailAsync(string code, string message, OAuthStatePayload? state, object? details, string action = "oauth.callback.attempt.failed")
+    /// <summary>
+    /// Single use: the flow a verified state names is claimed by deleting it, so a replay (or a superseded state) finds
+    /// nothing. Null when the state does not verify or no live flow matches it.
+    /// </summary>
+    private async Task<(OAuthFlow Flow, OAuthStatePayload Payload)?> ClaimAsync(string state, CancellationToken cancellationToken)
     {
-        audit.Record(action, "cloud-integration", state?.IntegrationId, state?.TenantId,
-            new { code, userId = state?.UserId, details }, AuditOutcome.Failure);
-        await db.SaveChangesAsync(CancellationToken.None);
-        return $"{ErrorPath}?message={Uri.EscapeDataString(message)}&code={Uri.EscapeDataString(code)}";
+        if (OAuthState.Verify(state, keys.StateKey) is not (OAuthState.Failure.None, { } p))
+        {
+            return null;
+        }
+
+        var flow = await db.Set<OAuthFlow>().AsNoTracking()
+            .FirstOrDefaultAsync(f => f.TenantId == p.TenantId && f.Nonce == p.Nonce, cancellationToken);
+        var claimed = flow is not null && flow.IntegrationId == p.IntegrationId && flow.UserId == p.UserId &&
+            await db.Set<OAuthFlow>().Where(f => f.Id == flow.Id).ExecuteDeleteAsync(cancellationToken) == 1;
+        return claimed ? (flow!, p) : null;
     }
+
+    /// <summary>A refusal that matched no live flow: counted for the address and minute, not audited one by one.</summary>
+    private async Task<CallbackResult> RejectAsync(string code, string message)
+    {
+        await failures.CountAsync(code);
+        return new CallbackResult(ErrorLocation(code, message), null);
+    }
+
+    /// <summary>Records the refusal of a real flow (changing nothing else) and sends the browser to the error page.</summary>
+    private async Task<CallbackResult> FailAsync(string code, string message, OAuthStatePayload state, object? details)
+    {
+        audit.Record("oauth.callback.attempt.failed", "cloud-integration", state.IntegrationId, state.TenantId,
+            new { code, userId = state.UserId, details }, AuditOutcome.Failure);
+        await db.SaveChangesAsync(CancellationToken.None);
+        return new CallbackResult(ErrorLocation(code, message), state.IntegrationId);
+    }
+
+    private static string ErrorLocation(string code, string message) =>
+        $"{ErrorPath}?message={Uri.EscapeDataString(message)}&code={Uri.EscapeDataString(code)}";
 
     private static string Truncate(string value) => value.Length <= 100 ? value : value[..100];
 

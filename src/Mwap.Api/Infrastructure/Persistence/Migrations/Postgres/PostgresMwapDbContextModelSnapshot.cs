@@ -543,12 +543,50 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("cloud_integrations", (string)null);
                 });
 
+            modelBuilder.Entity("Mwap.Api.Features.Integrations.OAuth.OAuthCallbackFailure", b =>
+                {
+                    b.Property<string>("Ip")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("ip");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("window_start");
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.Property<DateTime>("LastAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_at");
+
+                    b.HasKey("Ip", "WindowStart", "Code")
+                        .HasName("pk_oauth_callback_failures");
+
+                    b.HasIndex("WindowStart")
+                        .HasDatabaseName("ix_oauth_callback_failures_window_start");
+
+                    b.ToTable("oauth_callback_failures", (string)null);
+                });
+
             modelBuilder.Entity("Mwap.Api.Features.Integrations.OAuth.OAuthFlow", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)")
                         .HasColumnName("id");
+
+                    b.Property<string>("BrowserBindingHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("browser_binding_hash");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -697,6 +735,26 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_tenant_alerts_tenant_id_integration_id_condition_day");
 
                     b.ToTable("tenant_alerts", (string)null);
+                });
+
+            modelBuilder.Entity("Mwap.Api.Features.Operations.DashboardLinkUse", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_dashboard_link_uses");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_dashboard_link_uses_expires_at");
+
+                    b.ToTable("dashboard_link_uses", (string)null);
                 });
 
             modelBuilder.Entity("Mwap.Api.Features.ProjectTypes.ProjectType", b =>

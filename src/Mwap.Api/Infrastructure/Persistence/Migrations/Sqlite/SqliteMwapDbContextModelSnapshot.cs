@@ -538,12 +538,50 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("cloud_integrations", (string)null);
                 });
 
+            modelBuilder.Entity("Mwap.Api.Features.Integrations.OAuth.OAuthCallbackFailure", b =>
+                {
+                    b.Property<string>("Ip")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ip");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("window_start");
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.Property<DateTime>("LastAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_at");
+
+                    b.HasKey("Ip", "WindowStart", "Code")
+                        .HasName("pk_oauth_callback_failures");
+
+                    b.HasIndex("WindowStart")
+                        .HasDatabaseName("ix_oauth_callback_failures_window_start");
+
+                    b.ToTable("oauth_callback_failures", (string)null);
+                });
+
             modelBuilder.Entity("Mwap.Api.Features.Integrations.OAuth.OAuthFlow", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(24)
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
+
+                    b.Property<string>("BrowserBindingHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("browser_binding_hash");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
@@ -692,6 +730,26 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_tenant_alerts_tenant_id_integration_id_condition_day");
 
                     b.ToTable("tenant_alerts", (string)null);
+                });
+
+            modelBuilder.Entity("Mwap.Api.Features.Operations.DashboardLinkUse", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_dashboard_link_uses");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_dashboard_link_uses_expires_at");
+
+                    b.ToTable("dashboard_link_uses", (string)null);
                 });
 
             modelBuilder.Entity("Mwap.Api.Features.ProjectTypes.ProjectType", b =>

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
 using Mwap.Api.Features.Projects;
+using Mwap.Api.Features.SuperAdmins;
 using Mwap.Api.Infrastructure.Caching;
 using Mwap.Api.Infrastructure.Observability;
 using Mwap.Api.Infrastructure.Persistence;
@@ -32,7 +33,7 @@ internal interface IRoleResolver
 /// Roles are read on every request, so they are cached per user (HybridCache, a few minutes) and invalidated on
 /// every membership, ownership or superadmin change. Scoped: also remembers the answer for the rest of the request.
 /// </summary>
-internal sealed class RoleResolver(MwapDbContext db, HybridCache cache, ICacheInvalidationBus invalidations) : IRoleResolver
+internal sealed class RoleResolver(MwapDbContext db, HybridCache cache, ICacheInvalidationBus invalidations, SuperAdminDirectory superAdmins) : IRoleResolver
 {
     private static readonly HybridCacheEntryOptions Entry = new() { Expiration = TimeSpan.FromMinutes(5), LocalCacheExpiration = TimeSpan.FromMinutes(5) };
     private UserRoles? _current;
@@ -45,12 +46,15 @@ internal sealed class RoleResolver(MwapDbContext db, HybridCache cache, ICacheIn
         }
 
         var loaded = new StrongBox<bool>();
-        _current = await cache.GetOrCreateAsync(Key(userId), (db, userId, loaded), static async (state, ct) =>
+        var cached = await cache.GetOrCreateAsync(Key(userId), (db, userId, loaded), static async (state, ct) =>
         {
             state.loaded.Value = true;
             return await LoadAsync(state.db, state.userId, ct);
         }, Entry, cancellationToken: cancellationToken);
         MwapMetrics.RecordCacheLookup("roles", hit: !loaded.Value);
+        // Superadmin status comes from the directory, which every instance keeps current within seconds (the CLI
+        // changes it from another process, where no cache invalidation can reach).
+        _current = cached with { IsSuperAdmin = await superAdmins.ContainsAsync(db, userId, cancellationToken) };
         return _current;
     }
 
@@ -75,10 +79,9 @@ internal sealed class RoleResolver(MwapDbContext db, HybridCache cache, ICacheIn
 
     private static async Task<UserRoles> LoadAsync(MwapDbContext db, string userId, CancellationToken cancellationToken)
     {
-        var isSuperAdmin = await db.SuperAdmins.AsNoTracking().AnyAsync(s => s.UserId == userId, cancellationToken);
         var tenantId = await db.Tenants.AsNoTracking().Where(t => t.OwnerId == userId).Select(t => t.Id).FirstOrDefaultAsync(cancellationToken);
         var projectRoles = await db.Set<ProjectMember>().AsNoTracking().Where(m => m.UserId == userId)
             .OrderBy(m => m.ProjectId).Select(m => new ProjectRole(m.ProjectId, m.Role)).ToListAsync(cancellationToken);
-        return new UserRoles(userId, isSuperAdmin, tenantId, projectRoles);
+        return new UserRoles(userId, IsSuperAdmin: false, tenantId, projectRoles);
     }
 }

@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Mwap.Api.Features.SuperAdmins;
 using Mwap.Api.Infrastructure.Persistence;
-using Mwap.Api.Infrastructure.Security;
 
 namespace Mwap.Api.IntegrationTests.Infrastructure;
 

@@ -35,6 +35,9 @@ internal static class ConfigSchemas
     private static readonly string[] SchemaKeywords = ["$schema", "type", "properties", "$ref", "allOf", "anyOf", "oneOf", "items", "required"];
     private static readonly string[] TypeNames = ["string", "number", "integer", "boolean", "array", "object"];
 
+    // Draft 2020-12 ignores unknown keywords (§4.3.1); the library's default dialect refuses them.
+    private static readonly BuildOptions Draft202012 = new() { Dialect = Dialect.Draft202012 };
+
     public static ConfigSchemaForm FormOf(JsonElement schema)
     {
         if (SchemaKeywords.Any(k => schema.TryGetProperty(k, out _)))
@@ -136,7 +139,7 @@ internal static class ConfigSchemas
         {
             // Evaluating once against an empty object proves the schema itself is usable.
             using var empty = JsonDocument.Parse("{}");
-            JsonSchema.FromText(text).Evaluate(empty.RootElement);
+            JsonSchema.FromText(text, Draft202012).Evaluate(empty.RootElement);
             return true;
         }
         catch (Exception e) when (e is JsonSchemaException or JsonException or RefResolutionException or ArgumentException or InvalidOperationException)
@@ -147,7 +150,7 @@ internal static class ConfigSchemas
 
     private static Dictionary<string, string> ValidateJsonSchema(string schemaText, JsonElement config)
     {
-        var results = JsonSchema.FromText(schemaText).Evaluate(config, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        var results = JsonSchema.FromText(schemaText, Draft202012).Evaluate(config, new EvaluationOptions { OutputFormat = OutputFormat.List });
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         if (results.IsValid)
         {

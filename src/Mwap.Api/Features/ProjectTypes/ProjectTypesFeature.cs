@@ -10,10 +10,11 @@ internal static class ProjectTypesFeature
     {
         services.Configure<OpenApiOptions>("v1", o => o.AddSchemaTransformer((schema, context, _) =>
         {
-            if (context.JsonPropertyInfo is { Name: "configSchema" } property &&
-                property.DeclaringType.Namespace == typeof(ProjectType).Namespace)
+            // Replaced on the owning type: the property's own schema (a nullable JsonElement) is rewritten after transformers run.
+            if (context.JsonTypeInfo.Type.Namespace == typeof(ProjectType).Namespace && schema.Properties is { } properties &&
+                properties.ContainsKey("configSchema"))
             {
-                DescribeConfigSchema(schema);
+                properties["configSchema"] = ConfigSchemaDescription();
             }
 
             return Task.CompletedTask;
@@ -21,11 +22,11 @@ internal static class ProjectTypesFeature
         return services.AddScoped<ProjectTypeService>();
     }
 
-    private static void DescribeConfigSchema(OpenApiSchema schema)
+    private static OpenApiSchema ConfigSchemaDescription() => new()
     {
-        schema.Type = JsonSchemaType.Object;
-        schema.Description = ConfigSchemas.Description;
-        schema.OneOf =
+        Type = JsonSchemaType.Object,
+        Description = ConfigSchemas.Description,
+        OneOf =
         [
             new OpenApiSchema
             {
@@ -50,6 +51,6 @@ internal static class ProjectTypesFeature
                 Description = "Stored and returned as sent; validates nothing.",
                 Type = JsonSchemaType.Object,
             },
-        ];
-    }
+        ],
+    };
 }

@@ -13,7 +13,7 @@ internal sealed record ProjectReferences(string TenantId, string ProjectTypeId, 
 /// <summary>
 /// MWAP's own staging script creates projects with only a name and a description. Rather than refuse it, a reference the
 /// body leaves out is taken from the only candidate there is: the caller's tenant (a user owns at most one), the only
-/// active project type, the tenant's only active integration, and a folder named after the project at the account's root.
+/// active project type, the tenant's only integration (or only active one), and a folder named after the project at the account's root.
 /// Where there is no candidate or several, the field is required (400 naming it), so nothing is ever guessed between two.
 /// </summary>
 internal static class ProjectDefaults
@@ -35,9 +35,13 @@ internal static class ProjectDefaults
         var integrationId = request.EffectiveIntegrationId?.ToLowerInvariant();
         if (integrationId is null)
         {
-            var active = await db.Set<CloudIntegration>().AsNoTracking()
-                .Where(i => i.TenantId == tenantId && i.Status == IntegrationStatus.Active).Select(i => i.Id).Take(2).ToListAsync(cancellationToken);
-            integrationId = active.Count == 1 ? active[0] : throw Required("cloudIntegrationId", $"Required: the tenant has {(active.Count == 0 ? "no" : "more than one")} active integration");
+            // The tenant's only integration; among several, the only active one.
+            var candidates = await db.Set<CloudIntegration>().AsNoTracking().Where(i => i.TenantId == tenantId)
+                .Select(i => new { i.Id, i.Status }).ToListAsync(cancellationToken);
+            var active = candidates.Where(i => i.Status == IntegrationStatus.Active).ToList();
+            integrationId = candidates.Count == 1 ? candidates[0].Id
+                : active.Count == 1 ? active[0].Id
+                : throw Required("cloudIntegrationId", candidates.Count == 0 ? "Required: the tenant has no integration" : "Required: the tenant has several integrations");
         }
 
         var folder = request.FolderPath ?? request.Name!.Trim();

@@ -55,7 +55,7 @@ app.MapDocsAndWellKnown();
 app.MapMetricsEndpoint();
 app.MapJobsDashboard();
 
-var api = app.MapGroup("/api/v1");
+var api = app.MapApiGroup();
 api.MapUsersEndpoints();
 api.MapTenantsEndpoints();
 api.MapIntegrationsEndpoints();

@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Mwap.Api.Features.SuperAdmins;
 using Mwap.Api.Infrastructure.Persistence;
-using Mwap.Api.Infrastructure.Security;
 
 namespace Mwap.Api.IntegrationTests.Infrastructure;
 

@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace Mwap.Api.Features.Files;
 
-/// <summary>The guide's file fields; <c>type</c> is the MIME type.</summary>
+/// <summary>
+/// The guide's file fields (<c>type</c> is the MIME type) and, for MWAP's client (its <c>File</c> type), the same values
+/// under MWAP's names: <c>fileId</c>, <c>mimeType</c>, <c>modifiedAt</c>, <c>status</c>, <c>metadata.isFolder</c>, <c>metadata.path</c>.
+/// </summary>
 internal sealed record FileResponse(
     [property: JsonPropertyName("_id")] string Id,
     string Name,
@@ -16,7 +19,24 @@ internal sealed record FileResponse(
 {
     public static FileResponse From(VirtualFile f) =>
         new(f.Id, f.Name, f.Path ?? "", f.MimeType, f.IsFolder, f.Size, f.ModifiedTime, f.Checksum, f.ProviderFileId);
+
+    /// <summary>MWAP: the provider's id of the file.</summary>
+    public string FileId => ProviderFileId;
+
+    public string MimeType => Type;
+
+    public DateTime? ModifiedAt => ModifiedTime;
+
+    /// <summary>MWAP listed every file as <c>pending</c>; a file in our listing is indexed and present: <c>active</c>.</summary>
+#pragma warning disable CA1822 // serialised as an instance property
+    public string Status => "active";
+#pragma warning restore CA1822
+
+    public FileMetadata Metadata => new(IsFolder, Path);
 }
+
+/// <summary>MWAP's <c>metadata</c> object of a file.</summary>
+internal sealed record FileMetadata(bool IsFolder, string Path);
 
 /// <summary>MWAP's paged list shape: the envelope with <c>nextCursor</c> and <c>hasMore</c> at the top level.</summary>
 internal sealed record FilesPage(IReadOnlyList<FileResponse> Data, string? NextCursor, bool HasMore)

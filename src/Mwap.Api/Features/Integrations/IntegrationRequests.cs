@@ -12,14 +12,6 @@ internal sealed record CreateIntegrationRequest : IRequestBody, IValidatableObje
 
     public JsonElement? Metadata { get; init; }
 
-    /// <summary>Accepted for MWAP clients, which send it, but ignored: an integration becomes active only through the OAuth flow.</summary>
-    [RegularExpression("^(active|pending|inactive|expired|revoked|error)$", ErrorMessage = "Unknown status")]
-    public string? Status { get; init; }
-
-    /// <summary>Accepted for MWAP clients but ignored: granted scopes come from the provider's token response.</summary>
-    [MaxLength(100)]
-    public List<string>? ScopesGranted { get; init; }
-
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (ProviderId is not null && !ObjectId.IsValid(ProviderId))
@@ -34,15 +26,32 @@ internal sealed record CreateIntegrationRequest : IRequestBody, IValidatableObje
     }
 }
 
-/// <summary>PATCH cannot write tokens or flow state: those fields do not exist here, so sending them is refused.</summary>
+/// <summary>
+/// PATCH cannot write tokens or flow state: those fields are not declared here, so they are dropped (and named in
+/// <c>Mwap-Ignored-Fields</c>). <c>status</c> is MWAP's Activate/Deactivate: <c>active</c>, <c>inactive</c> or
+/// <c>revoked</c> (both deactivate); <c>expired</c>, <c>error</c> and <c>pending</c> belong to the server.
+/// </summary>
 internal sealed record UpdateIntegrationRequest : IRequestBody, IValidatableObject
 {
-    [RegularExpression("^(active|inactive)$", ErrorMessage = "Only active or inactive can be set")]
+    public static readonly string[] SettableStatuses = [IntegrationStatus.Active, IntegrationStatus.Inactive, IntegrationStatus.Revoked];
+
     public string? Status { get; init; }
 
     public JsonElement? Metadata { get; init; }
 
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => IntegrationRules.CheckMetadata(Metadata);
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Status is not null && !SettableStatuses.Contains(Status, StringComparer.Ordinal))
+        {
+            yield return new ValidationResult(
+                $"Must be one of {string.Join(", ", SettableStatuses)}; expired, error and pending are set by the server", ["Status"]);
+        }
+
+        foreach (var error in IntegrationRules.CheckMetadata(Metadata))
+        {
+            yield return error;
+        }
+    }
 }
 
 internal static class IntegrationRules

@@ -12,6 +12,7 @@ namespace Mwap.Api.Features.Integrations;
 internal sealed class IntegrationService(MwapDbContext db, IAuditLog audit, IntegrationRevocation revocation, TimeProvider time)
 {
     public const string InvalidInputCode = "cloud-integration/invalid-input";
+    public const string NotConnectedCode = "cloud-integration/not-connected";
 
     public async Task<IReadOnlyList<IntegrationResponse>> ListAsync(string tenantId, CancellationToken cancellationToken)
     {
@@ -73,13 +74,7 @@ internal sealed class IntegrationService(MwapDbContext db, IAuditLog audit, Inte
         var integration = await FindAsync(tenantId, integrationId, tracking: true, cancellationToken);
         if (request.Status is { } status)
         {
-            // Only a connected integration may be switched back on; activation otherwise comes from the OAuth flow.
-            if (status == IntegrationStatus.Active && integration.EncryptedAccessToken is null)
-            {
-                throw new BadRequestException(InvalidInputCode, "An integration becomes active by completing the OAuth connection");
-            }
-
-            integration.Status = status;
+            integration.Status = NextStatus(integration, status);
         }
 
         if (request.Metadata is not null)
@@ -91,6 +86,39 @@ internal sealed class IntegrationService(MwapDbContext db, IAuditLog audit, Inte
         audit.Record("cloud-integration.update", "cloud-integration", integration.Id, tenantId, new { status = request.Status, metadataChanged = request.Metadata is not null });
         await db.SaveChangesAsync(cancellationToken);
         return IntegrationResponse.From(integration, await ProviderAsync(integration.ProviderId, cancellationToken));
+    }
+
+    /// <summary>
+    /// MWAP's client switches integrations on and off through <c>status</c>: <c>inactive</c> or <c>revoked</c> deactivates
+    /// (tokens are kept, so it can be switched back on); <c>active</c> reactivates a deactivated integration that still
+    /// holds tokens. Anything that needs the user at the provider (never connected, expired, revoked by the provider)
+    /// is connected through the OAuth flow instead.
+    /// </summary>
+    private static string NextStatus(CloudIntegration integration, string requested)
+    {
+        if (requested != IntegrationStatus.Active)
+        {
+            return IntegrationStatus.Inactive;
+        }
+
+        if (integration.Status == IntegrationStatus.Active)
+        {
+            return IntegrationStatus.Active;
+        }
+
+        if (integration.EncryptedAccessToken is null)
+        {
+            throw new ConflictException(NotConnectedCode,
+                "The integration has never been connected; connect it through OAuth (POST /api/v1/oauth/tenants/{tenantId}/integrations/{integrationId}/initiate)");
+        }
+
+        if (integration.Status is IntegrationStatus.Expired or IntegrationStatus.Revoked)
+        {
+            throw new ConflictException(NotConnectedCode,
+                $"The integration's connection is {integration.Status}; connect it again through OAuth (POST /api/v1/oauth/tenants/{{tenantId}}/integrations/{{integrationId}}/initiate)");
+        }
+
+        return IntegrationStatus.Active;
     }
 
     /// <summary>

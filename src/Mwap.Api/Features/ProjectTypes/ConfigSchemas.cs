@@ -4,10 +4,49 @@ using Json.Schema;
 
 namespace Mwap.Api.Features.ProjectTypes;
 
-/// <summary>Project-type config schemas are JSON Schema (draft 2020-12 by default); a project's <c>config</c> must satisfy its type's.</summary>
+/// <summary>The three forms a project type's <c>configSchema</c> takes; every JSON object is one of them.</summary>
+internal enum ConfigSchemaForm
+{
+    /// <summary>MWAP's client's form: field name → type name (<c>{"inputFolder":"string"}</c>); <c>?</c> marks an optional field.</summary>
+    FieldMap,
+
+    /// <summary>A JSON Schema document (draft 2020-12 unless <c>$schema</c> says otherwise).</summary>
+    JsonSchema,
+
+    /// <summary>Any other object: stored and echoed as sent, validating nothing (MWAP never looked inside).</summary>
+    Opaque,
+}
+
+/// <summary>
+/// Project-type config schemas, read as MWAP's clients wrote them: the flat field map, JSON Schema, or any other object
+/// (kept as sent, so no existing MWAP record is refused). A project's <c>config</c> is validated against the first two.
+/// </summary>
 internal static class ConfigSchemas
 {
+    public const string Description =
+        "A JSON object in one of three forms. (1) MWAP's flat field map: field name → type name, one of string, number, integer, " +
+        "boolean, array, object (case-insensitive; a trailing '?' marks the field optional), e.g. {\"inputFolder\":\"string\"}; " +
+        "a project's config must have every required field with a value of that type (extra fields allowed). (2) A JSON Schema " +
+        "document, recognised by $schema, type, properties, $ref, allOf, anyOf, oneOf, items or required at the top level; " +
+        "a project's config must satisfy it (unknown keywords are ignored). (3) Any other object: stored and returned as sent, " +
+        "validating nothing. The response returns configSchema exactly as sent.";
+
     private const int MaxSchemaLength = 64_000;
+    private static readonly string[] SchemaKeywords = ["$schema", "type", "properties", "$ref", "allOf", "anyOf", "oneOf", "items", "required"];
+    private static readonly string[] TypeNames = ["string", "number", "integer", "boolean", "array", "object"];
+
+    // Draft 2020-12 ignores unknown keywords (§4.3.1); the library's default dialect refuses them.
+    private static readonly BuildOptions Draft202012 = new() { Dialect = Dialect.Draft202012 };
+
+    public static ConfigSchemaForm FormOf(JsonElement schema)
+    {
+        if (SchemaKeywords.Any(k => schema.TryGetProperty(k, out _)))
+        {
+            return ConfigSchemaForm.JsonSchema;
+        }
+
+        return schema.EnumerateObject().All(p => FieldType(p.Value) is not null) ? ConfigSchemaForm.FieldMap : ConfigSchemaForm.Opaque;
+    }
 
     public static IEnumerable<ValidationResult> Check(JsonElement? schema)
     {
@@ -18,7 +57,7 @@ internal static class ConfigSchemas
 
         if (s.ValueKind != JsonValueKind.Object)
         {
-            yield return new ValidationResult("Must be a JSON Schema object", ["ConfigSchema"]);
+            yield return new ValidationResult("Must be a JSON object (a field map, a JSON Schema or any object)", ["ConfigSchema"]);
             yield break;
         }
 
@@ -29,27 +68,89 @@ internal static class ConfigSchemas
             yield break;
         }
 
-        string? error = null;
-        try
+        if (FormOf(s) == ConfigSchemaForm.JsonSchema && !IsUsableJsonSchema(text))
         {
-            // Evaluating once against an empty object proves the schema itself is usable.
-            JsonSchema.FromText(text).Evaluate(JsonDocument.Parse("{}").RootElement);
-        }
-        catch (Exception e) when (e is JsonSchemaException or JsonException or RefResolutionException or ArgumentException or InvalidOperationException)
-        {
-            error = "Is not a valid JSON Schema";
-        }
-
-        if (error is not null)
-        {
-            yield return new ValidationResult(error, ["ConfigSchema"]);
+            yield return new ValidationResult("Is not a valid JSON Schema", ["ConfigSchema"]);
         }
     }
 
-    /// <summary>Validates <paramref name="config"/> against <paramref name="schemaText"/>; returns error messages by JSON pointer.</summary>
+    /// <summary>Validates <paramref name="config"/> against <paramref name="schemaText"/>; returns error messages by field path.</summary>
     public static Dictionary<string, string> Validate(string schemaText, JsonElement config)
     {
-        var results = JsonSchema.FromText(schemaText).Evaluate(config, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        using var schema = JsonDocument.Parse(schemaText);
+        return FormOf(schema.RootElement) switch
+        {
+            ConfigSchemaForm.FieldMap => ValidateFieldMap(schema.RootElement, config),
+            ConfigSchemaForm.JsonSchema => ValidateJsonSchema(schemaText, config),
+            _ => [],
+        };
+    }
+
+    private static Dictionary<string, string> ValidateFieldMap(JsonElement fields, JsonElement config)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var field in fields.EnumerateObject())
+        {
+            var (type, optional) = FieldType(field.Value)!.Value;
+            if (!config.TryGetProperty(field.Name, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                if (!optional)
+                {
+                    errors[$"config.{field.Name}"] = "Required";
+                }
+
+                continue;
+            }
+
+            if (!HasType(value, type))
+            {
+                errors[$"config.{field.Name}"] = $"Must be {(type is "integer" or "array" or "object" ? "an" : "a")} {type}";
+            }
+        }
+
+        return errors;
+    }
+
+    private static (string Type, bool Optional)? FieldType(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: > 0 } text)
+        {
+            return null;
+        }
+
+        var optional = text.EndsWith('?');
+        var name = (optional ? text[..^1] : text).Trim().ToLowerInvariant();
+        return TypeNames.Contains(name, StringComparer.Ordinal) ? (name, optional) : null;
+    }
+
+    private static bool HasType(JsonElement value, string type) => type switch
+    {
+        "string" => value.ValueKind == JsonValueKind.String,
+        "number" => value.ValueKind == JsonValueKind.Number,
+        "integer" => value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var d) && decimal.Truncate(d) == d,
+        "boolean" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+        "array" => value.ValueKind == JsonValueKind.Array,
+        _ => value.ValueKind == JsonValueKind.Object,
+    };
+
+    private static bool IsUsableJsonSchema(string text)
+    {
+        try
+        {
+            // Evaluating once against an empty object proves the schema itself is usable.
+            using var empty = JsonDocument.Parse("{}");
+            JsonSchema.FromText(text, Draft202012).Evaluate(empty.RootElement);
+            return true;
+        }
+        catch (Exception e) when (e is JsonSchemaException or JsonException or RefResolutionException or ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static Dictionary<string, string> ValidateJsonSchema(string schemaText, JsonElement config)
+    {
+        var results = JsonSchema.FromText(schemaText, Draft202012).Evaluate(config, new EvaluationOptions { OutputFormat = OutputFormat.List });
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         if (results.IsValid)
         {

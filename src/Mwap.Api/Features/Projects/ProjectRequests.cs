@@ -6,13 +6,14 @@ using Mwap.Api.Infrastructure.Persistence;
 
 namespace Mwap.Api.Features.Projects;
 
-/// <summary>MWAP's create body (<c>folderpath</c>, <c>cloudIntegrationId</c>) with the guide's spellings accepted too.</summary>
+/// <summary>
+/// MWAP's create body (<c>folderpath</c>, <c>cloudIntegrationId</c>) with the guide's spellings accepted too. The
+/// references may be left out where only one answer exists (<see cref="ProjectDefaults"/>).
+/// </summary>
 internal sealed record CreateProjectRequest : IRequestBody, IValidatableObject
 {
-    [Required(ErrorMessage = "Required")]
     public string? TenantId { get; init; }
 
-    [Required(ErrorMessage = "Required")]
     public string? ProjectTypeId { get; init; }
 
     public string? CloudIntegrationId { get; init; }
@@ -22,7 +23,6 @@ internal sealed record CreateProjectRequest : IRequestBody, IValidatableObject
 
     /// <summary>Also accepts <c>folderPath</c> (property names match case-insensitively).</summary>
     [JsonPropertyName("folderpath")]
-    [Required(ErrorMessage = "Required")]
     [StringLength(1024, MinimumLength = 1)]
     public string? FolderPath { get; init; }
 
@@ -52,11 +52,7 @@ internal sealed record CreateProjectRequest : IRequestBody, IValidatableObject
             }
         }
 
-        if (EffectiveIntegrationId is not { } integration)
-        {
-            yield return new ValidationResult("Required", ["CloudIntegrationId"]);
-        }
-        else if (!ObjectId.IsValid(integration))
+        if (EffectiveIntegrationId is { } integration && !ObjectId.IsValid(integration))
         {
             yield return new ValidationResult("Must be a 24-character hexadecimal id", ["CloudIntegrationId"]);
         }

@@ -56,9 +56,7 @@ internal sealed class ProjectService(
 
     public async Task<ProjectResponse> CreateAsync(string userId, CreateProjectRequest request, CancellationToken cancellationToken)
     {
-        var tenantId = request.TenantId!.ToLowerInvariant();
-        var typeId = request.ProjectTypeId!.ToLowerInvariant();
-        var integrationId = request.EffectiveIntegrationId!.ToLowerInvariant();
+        var (tenantId, typeId, integrationId, folderPath) = await ProjectDefaults.ResolveAsync(db, roles, userId, request, cancellationToken);
         var name = request.Name!.Trim();
         var (project, members) = await ConcurrencyRetry.RunAsync(db, async () =>
         {
@@ -111,7 +109,7 @@ internal sealed class ProjectService(
                 TenantId = tenantId,
                 ProjectTypeId = typeId,
                 CloudIntegrationId = integrationId,
-                FolderPath = ProjectPaths.Normalize(request.FolderPath!),
+                FolderPath = folderPath,
                 Name = name,
                 Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim(),
                 Config = config,

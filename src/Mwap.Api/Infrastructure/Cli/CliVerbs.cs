@@ -7,7 +7,7 @@ namespace Mwap.Api.Infrastructure.Cli;
 
 /// <summary>
 /// Administrative verbs run through the same host and configuration as the server:
-/// <c>migrate</c>, <c>dev-token --sub S [--email E] [--name N]</c>, <c>superadmin add SUB</c>.
+/// <c>migrate</c>, <c>dev-token --sub S [--email E] [--name N]</c>, <c>superadmin add|remove SUB</c>, <c>superadmin list</c>.
 /// Logs go to stderr; stdout carries only each verb's result.
 /// </summary>
 internal sealed class CliVerbs
@@ -38,7 +38,7 @@ internal sealed class CliVerbs
             {
                 "migrate" => await MigrateAsync(app),
                 "dev-token" => DevToken(app),
-                "superadmin" => await SuperAdminAsync(app),
+                "superadmin" => await Features.SuperAdmins.SuperAdminVerb.RunAsync(app, _args[1..]),
                 "providers" when _args is [_, "seed"] => await SeedProvidersAsync(app),
                 "keys" when _args is [_, "rotate", ..] => await RotateKeysAsync(app),
                 _ => Usage(),
@@ -85,21 +85,6 @@ internal sealed class CliVerbs
         var time = app.Services.GetRequiredService<TimeProvider>();
         Console.Out.WriteLine(key.CreateToken(auth.DevIssuer, auth.EffectiveAudience, sub, Option("--email"), Option("--name"),
             TimeSpan.FromHours(hours), time.GetUtcNow()));
-        return 0;
-    }
-
-    private async Task<int> SuperAdminAsync(WebApplication app)
-    {
-        if (_args.Length != 3 || _args[1] != "add" || string.IsNullOrWhiteSpace(_args[2]))
-        {
-            await Console.Error.WriteLineAsync("Usage: superadmin add <sub>");
-            return 2;
-        }
-
-        await app.Services.MigrateDatabaseAsync();
-        await using var scope = app.Services.CreateAsyncScope();
-        var added = await scope.ServiceProvider.GetRequiredService<SuperAdminRegistry>().AddAsync(_args[2].Trim(), "cli", CancellationToken.None);
-        await Console.Out.WriteLineAsync(added ? $"Added superadmin {_args[2]}" : $"{_args[2]} is already a superadmin");
         return 0;
     }
 
@@ -153,7 +138,9 @@ internal sealed class CliVerbs
               migrate                       apply pending database migrations and exit
               dev-token --sub S [--email E] [--name N] [--hours H]
                                             print a development token (development mode only)
-              superadmin add SUB            make SUB a superadmin
+              superadmin add SUB            make SUB a superadmin (running instances see it within seconds)
+              superadmin remove SUB         remove a superadmin (never the last one)
+              superadmin list               list the superadmins
               providers seed                create google-drive, dropbox and onedrive from configured client credentials
               keys rotate [--batch N]       re-encrypt every stored secret under Encryption:ActiveKeyId (resumable)
             """);

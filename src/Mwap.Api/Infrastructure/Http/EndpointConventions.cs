@@ -6,31 +6,12 @@ namespace Mwap.Api.Infrastructure.Http;
 internal static class EndpointConventions
 {
     /// <summary>
-    /// Validates the request body (DataAnnotations, recursively, plus <see cref="IValidatableObject"/>) before the handler
-    /// runs; failures become 400 with <paramref name="code"/> and <c>details</c> keyed by field path.
+    /// Declares the MWAP code this endpoint's input errors carry (400 with <c>details</c> keyed by field path). The
+    /// validation itself runs for every <see cref="IRequestBody"/> of the <c>/api/v1</c> group (<see cref="RequestBodies"/>).
     /// </summary>
     public static TBuilder WithRequestValidation<TBuilder>(this TBuilder builder, string code)
-        where TBuilder : IEndpointConventionBuilder
-    {
+        where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new InvalidInputCode(code));
-        builder.AddEndpointFilter(async (context, next) =>
-        {
-            foreach (var argument in context.Arguments)
-            {
-                if (argument is IRequestBody body)
-                {
-                    var errors = RequestValidator.Validate(body);
-                    if (errors.Count > 0)
-                    {
-                        throw new BadRequestException(code, "Invalid input", errors);
-                    }
-                }
-            }
-
-            return await next(context);
-        });
-        return builder;
-    }
 }
 
 /// <summary>Marks a request record so the validation filter checks it.</summary>

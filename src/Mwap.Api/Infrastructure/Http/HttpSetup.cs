@@ -35,7 +35,7 @@ internal static class HttpSetup
                 .AllowCredentials()
                 .AllowAnyHeader()
                 .WithMethods("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
-                .WithExposedHeaders("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "Location")));
+                .WithExposedHeaders("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "Location", RequestBodies.IgnoredFieldsHeader)));
 
         builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
         {
@@ -79,6 +79,7 @@ internal static class HttpSetup
         app.UseUserRateLimiting();
         app.UseRouteIdValidation();
         app.UseAuthorization();
+        app.UseUnknownFieldsDropped();
         return app;
     }
 

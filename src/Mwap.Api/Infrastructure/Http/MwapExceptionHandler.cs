@@ -97,15 +97,6 @@ internal sealed partial class MwapExceptionHandler(ILogger<MwapExceptionHandler>
         var path = string.IsNullOrEmpty(json.Path) ? "$" : json.Path;
         var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
         // The serializer's own messages name .NET types; say what is wrong in the client's terms instead.
-        if (json.Message.Contains("could not be mapped", StringComparison.Ordinal))
-        {
-            var start = json.Message.IndexOf('\'', StringComparison.Ordinal);
-            var end = start >= 0 ? json.Message.IndexOf('\'', start + 1) : -1;
-            var name = end > start ? json.Message[(start + 1)..end] : "?";
-            var key = field == "$" ? name : field.EndsWith(name, StringComparison.Ordinal) ? field : $"{field}.{name}";
-            return ("Invalid input: unknown field", new Dictionary<string, string> { [key] = "Unknown field" });
-        }
-
         if (json.Message.Contains("could not be converted", StringComparison.Ordinal))
         {
             return ("Invalid input: wrong type", new Dictionary<string, string> { [field] = "Wrong type" });

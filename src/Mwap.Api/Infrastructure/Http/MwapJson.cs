@@ -5,7 +5,8 @@ using System.Text.Json.Serialization;
 namespace Mwap.Api.Infrastructure.Http;
 
 /// <summary>
-/// The one JSON contract: camelCase, unknown request fields rejected (they are never stored silently),
+/// The one JSON contract: camelCase, undeclared request fields skipped (the body rules drop and name them before binding,
+/// see <see cref="RequestBodies"/>),
 /// dates as ISO-8601 UTC with milliseconds and <c>Z</c>, as JavaScript's <c>Date#toJSON</c> prints them.
 /// </summary>
 internal static class MwapJson
@@ -15,7 +16,7 @@ internal static class MwapJson
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
         options.NumberHandling = JsonNumberHandling.Strict;
         options.AllowTrailingCommas = false;
         options.ReadCommentHandling = JsonCommentHandling.Disallow;

@@ -16,8 +16,8 @@ internal static class PersistenceSetup
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<TimestampInterceptor>();
         builder.Services.AddSingleton<DataPaths>();
-        builder.Services.AddScoped<Security.SuperAdminRegistry>();
         builder.Services.AddHostedService<DatabaseStartupService>();
+        Features.SuperAdmins.SuperAdminsFeature.AddSuperAdmins(builder.Services);
 
         var options = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var configured = builder.Configuration.GetConnectionString(ConnectionStringName);

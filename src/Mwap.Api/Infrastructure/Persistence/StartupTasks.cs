@@ -1,4 +1,4 @@
-using Mwap.Api.Infrastructure.Security;
+using Mwap.Api.Features.SuperAdmins;
 
 namespace Mwap.Api.Infrastructure.Persistence;
 

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
 using Mwap.Api.Features.Projects;
+using Mwap.Api.Features.SuperAdmins;
 using Mwap.Api.Infrastructure.Caching;
 using Mwap.Api.Infrastructure.Observability;
 using Mwap.Api.Infrastructure.Persistence;
@@ -52,7 +53,7 @@ internal interface IRoleLoadHook
 /// Scoped: also remembers the answer for the rest of the request.
 /// </summary>
 internal sealed class RoleResolver(MwapDbContext db, HybridCache cache, ICacheInvalidationBus invalidations, CacheEntryVersions versions,
-    IRoleLoadHook? hook = null) : IRoleResolver
+    SuperAdminDirectory superAdmins, IRoleLoadHook? hook = null) : IRoleResolver
 {
     private const int CachedAttempts = 3;
     private static readonly HybridCacheEntryOptions Entry = new() { Expiration = TimeSpan.FromMinutes(5), LocalCacheExpiration = TimeSpan.FromMinutes(5) };
@@ -84,7 +85,7 @@ internal sealed class RoleResolver(MwapDbContext db, HybridCache cache, ICacheIn
             MwapMetrics.RecordCacheLookup("roles", hit: !loaded.Value);
             if (!versions.IsStale(key, roles.Stamp))
             {
-                return _current = roles;
+                return _current = await WithSuperAdminAsync(roles, cancellationToken);
             }
 
             // Read before an invalidation that has happened since: drop it (it may have been stored after the removal) and read again.
@@ -92,7 +93,7 @@ internal sealed class RoleResolver(MwapDbContext db, HybridCache cache, ICacheIn
         }
 
         // Invalidations keep arriving faster than loads finish: answer from the database without caching.
-        return _current = await LoadAsync(db, userId, cancellationToken);
+        return _current = await WithSuperAdminAsync(await LoadAsync(db, userId, cancellationToken), cancellationToken);
     }
 
     public async Task InvalidateAsync(IEnumerable<string> userIds, CancellationToken cancellationToken = default)
@@ -116,9 +117,13 @@ internal sealed class RoleResolver(MwapDbContext db, HybridCache cache, ICacheIn
 
     private static string Key(string userId) => "roles:" + userId;
 
+    // Superadmin status comes from the directory, which every instance keeps current within seconds (the CLI
+    // changes it from another process, where no cache invalidation can reach).
+    private async Task<UserRoles> WithSuperAdminAsync(UserRoles roles, CancellationToken cancellationToken) =>
+        roles with { IsSuperAdmin = await superAdmins.ContainsAsync(db, roles.UserId, cancellationToken) };
+
     private static async Task<UserRoles> LoadAsync(MwapDbContext db, string userId, CancellationToken cancellationToken)
     {
-        var isSuperAdmin = await db.SuperAdmins.AsNoTracking().AnyAsync(s => s.UserId == userId, cancellationToken);
         var tenantId = await db.Tenants.AsNoTracking().Where(t => t.OwnerId == userId).Select(t => t.Id).FirstOrDefaultAsync(cancellationToken);
         var projectRoles = await db.Set<ProjectMember>().AsNoTracking().Where(m => m.UserId == userId)
             .OrderBy(m => m.ProjectId).Select(m => new ProjectRole(m.ProjectId, m.Role, false)).ToListAsync(cancellationToken);
@@ -134,6 +139,6 @@ internal sealed class RoleResolver(MwapDbContext db, HybridCache cache, ICacheIn
                 .OrderBy(r => r.ProjectId, StringComparer.Ordinal)];
         }
 
-        return new UserRoles(userId, isSuperAdmin, tenantId, projectRoles);
+        return new UserRoles(userId, IsSuperAdmin: false, tenantId, projectRoles);
     }
 }

@@ -33,7 +33,12 @@ internal sealed partial class TokenService(
         integration.EncryptedAccessToken = secrets.Protect(tokens.AccessToken, AccessContext(integration.Id));
         integration.EncryptedRefreshToken = tokens.RefreshToken is null ? null : secrets.Protect(tokens.RefreshToken, RefreshContext(integration.Id));
         integration.TokenExpiresAt = now.AddSeconds(Math.Max(tokens.ExpiresInSeconds, 60));
-        integration.ScopesGranted = [.. tokens.Scopes];
+        // RFC 6749 §5.1/§6: a token answer without scope (Dropbox's and Google's refreshes) grants what was granted before.
+        if (tokens.Scopes.Count > 0)
+        {
+            integration.ScopesGranted = [.. tokens.Scopes];
+        }
+
         integration.LastRefreshedAt = now;
         integration.Status = IntegrationStatus.Active;
     }

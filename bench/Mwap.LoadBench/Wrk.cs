@@ -50,6 +50,9 @@ internal static class Wrk
         start.ArgumentList.Add("-d");
         start.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"{Math.Max(1, (int)Math.Round(seconds))}s"));
         start.ArgumentList.Add("--latency");
+        // wrk's default 2 s timeout would turn a slow route into socket errors; 30 s keeps slow answers in the latencies.
+        start.ArgumentList.Add("--timeout");
+        start.ArgumentList.Add("30s");
         foreach (var a in args)
         {
             start.ArgumentList.Add(a);

@@ -13,7 +13,7 @@ namespace Mwap.Api.Features.Members;
 /// never pass the member cap together, and two demotions can never remove the last owner together.
 /// </summary>
 internal sealed class MemberService(
-    MwapDbContext db, IAuditLog audit, IRoleResolver roles, TimeProvider time, IOptions<ProjectsOptions> options)
+    MwapDbContext db, IAuditLog audit, IRoleResolver roles, ProjectReadCache reads, TimeProvider time, IOptions<ProjectsOptions> options)
 {
     public async Task<IReadOnlyList<MemberResponse>> ListAsync(string projectId, CancellationToken cancellationToken)
     {
@@ -72,6 +72,7 @@ internal sealed class MemberService(
             return await db.SaveChangesAsync(cancellationToken);
         });
         await roles.InvalidateAsync([userId], cancellationToken);
+        await reads.InvalidateAsync([projectId], cancellationToken);
     }
 
     public async Task UpdateRoleAsync(string projectId, string userId, UpdateMemberRequest request, CancellationToken cancellationToken)
@@ -93,6 +94,7 @@ internal sealed class MemberService(
             return await db.SaveChangesAsync(cancellationToken);
         });
         await roles.InvalidateAsync([userId], cancellationToken);
+        await reads.InvalidateAsync([projectId], cancellationToken);
     }
 
     public async Task RemoveAsync(string projectId, string userId, CancellationToken cancellationToken)
@@ -113,6 +115,7 @@ internal sealed class MemberService(
             return await db.SaveChangesAsync(cancellationToken);
         });
         await roles.InvalidateAsync([userId], cancellationToken);
+        await reads.InvalidateAsync([projectId], cancellationToken);
     }
 
     private async Task<Project> LoadProjectAsync(string projectId, CancellationToken cancellationToken) =>

@@ -14,7 +14,8 @@ namespace Mwap.Api.Features.Tenants;
 
 /// <summary>Tenant use cases. Every write records its audit row in the same SaveChanges (one transaction).</summary>
 internal sealed partial class TenantService(
-    MwapDbContext db, IAuditLog audit, IRoleResolver roles, TimeProvider time, IOptions<AuditLogOptions> auditOptions, ILogger<TenantService> logger)
+    MwapDbContext db, IAuditLog audit, IRoleResolver roles, ProjectReadCache projectReads, TimeProvider time, IOptions<AuditLogOptions> auditOptions,
+    ILogger<TenantService> logger)
 {
     public const string NotFoundCode = "tenant/not-found";
     public const string NameExistsCode = "tenant/name-exists";
@@ -128,6 +129,7 @@ internal sealed partial class TenantService(
         var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Id == tenantId, cancellationToken) ?? throw TenantNotFound();
         var affectedUsers = await db.Set<ProjectMember>().Where(m => m.TenantId == tenantId).Select(m => m.UserId).Distinct().ToListAsync(cancellationToken);
         affectedUsers.Add(tenant.OwnerId);
+        var projectIds = await db.Set<Project>().Where(p => p.TenantId == tenantId).Select(p => p.Id).ToListAsync(cancellationToken);
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             // Children first, in one transaction: a failure leaves the tenant whole.
@@ -144,6 +146,7 @@ internal sealed partial class TenantService(
         }
 
         await roles.InvalidateAsync(affectedUsers, cancellationToken);
+        await projectReads.InvalidateAsync(projectIds, cancellationToken);
     }
 
     private async Task SaveAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
@@ -8,7 +9,11 @@ using Mwap.Api.Infrastructure.Persistence;
 
 namespace Mwap.Api.Infrastructure.Security;
 
-/// <summary>A user's roles as MWAP defines them (spec §3.1): superadmin, owner of one tenant, project roles.</summary>
+/// <summary>
+/// A user's roles as MWAP defines them (spec §3.1): superadmin, owner of one tenant, project roles. Immutable, so
+/// HybridCache hands every request the cached instance instead of deserialising a copy (issue 13).
+/// </summary>
+[ImmutableObject(true)]
 internal sealed record UserRoles(string UserId, bool IsSuperAdmin, string? TenantId, IReadOnlyList<ProjectRole> ProjectRoles)
 {
     public bool IsTenantOwner => TenantId is not null;
@@ -17,6 +22,7 @@ internal sealed record UserRoles(string UserId, bool IsSuperAdmin, string? Tenan
         ProjectRoles.FirstOrDefault(r => string.Equals(r.ProjectId, projectId, StringComparison.OrdinalIgnoreCase))?.Role;
 }
 
+[ImmutableObject(true)]
 internal sealed record ProjectRole(string ProjectId, string Role);
 
 /// <summary>The one place roles are looked up; guards, services and <c>/users/me/roles</c> all use it.</summary>

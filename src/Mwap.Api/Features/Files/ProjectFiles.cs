@@ -90,8 +90,11 @@ internal sealed class ProjectFiles(MwapDbContext db, TokenService tokens, IEnume
             files = folder.PathLower.Length == 0 ? files : files.Where(f => f.PathLower!.StartsWith(prefix));
             if (search is not null)
             {
-                var term = search.ToLowerInvariant();
-                files = files.Where(f => f.NameLower.Contains(term));
+                // LIKE '%term%' (escaped) rather than Contains, which Npgsql may translate to strpos(): PostgreSQL's
+                // trigram index on name_lower serves LIKE, not strpos (issue 13).
+                var pattern = "%" + search.ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal)
+                    .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+                files = files.Where(f => EF.Functions.Like(f.NameLower, pattern, "\\"));
             }
         }
         else

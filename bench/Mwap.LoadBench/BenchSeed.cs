@@ -100,6 +100,60 @@ internal static class BenchSeed
             }
         }
 
+        if (connection is NpgsqlConnection postgres)
+        {
+            await CopyAsync(postgres, rows, tenantId, integrationId);
+        }
+        else
+        {
+            await InsertAsync(connection, rows, tenantId, integrationId);
+        }
+
+        await using var analyze = connection.CreateCommand();
+        analyze.CommandText = "ANALYZE";
+        await analyze.ExecuteNonQueryAsync();
+    }
+
+    private static string RowId(int r) => (r + 0x10000000).ToString("x24", CultureInfo.InvariantCulture);
+
+    // PostgreSQL: one binary COPY (100,000 rows in about a second).
+    private static async Task CopyAsync(NpgsqlConnection connection, List<(string Name, string Path, string Parent, bool Folder)> rows, string tenantId, string integrationId)
+    {
+        var now = DateTime.UtcNow;
+        await using var writer = await connection.BeginBinaryImportAsync(
+            "COPY virtual_files (id, tenant_id, integration_id, provider_file_id, name, name_lower, path, path_lower, parent_path_lower, " +
+            "mime_type, is_folder, size, modified_time, checksum, sync_generation, indexed_at) FROM STDIN (FORMAT BINARY)");
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var (name, path, parent, folder) = rows[r];
+            await writer.StartRowAsync();
+            foreach (var text in new[] { RowId(r), tenantId, integrationId, $"id:bench{r}", name, name.ToLowerInvariant(), path, path.ToLowerInvariant(), parent, folder ? "folder" : "image/jpeg" })
+            {
+                await writer.WriteAsync(text, NpgsqlTypes.NpgsqlDbType.Text);
+            }
+
+            await writer.WriteAsync(folder, NpgsqlTypes.NpgsqlDbType.Boolean);
+            if (folder)
+            {
+                await writer.WriteNullAsync();
+            }
+            else
+            {
+                await writer.WriteAsync(1000L + r, NpgsqlTypes.NpgsqlDbType.Bigint);
+            }
+
+            await writer.WriteAsync(now, NpgsqlTypes.NpgsqlDbType.TimestampTz);
+            await writer.WriteAsync(new string('a', 64), NpgsqlTypes.NpgsqlDbType.Text);
+            await writer.WriteAsync(1L, NpgsqlTypes.NpgsqlDbType.Bigint);
+            await writer.WriteAsync(now, NpgsqlTypes.NpgsqlDbType.TimestampTz);
+        }
+
+        await writer.CompleteAsync();
+    }
+
+    // SQLite: one prepared insert per row in one transaction.
+    private static async Task InsertAsync(DbConnection connection, List<(string Name, string Path, string Parent, bool Folder)> rows, string tenantId, string integrationId)
+    {
         await using var transaction = await connection.BeginTransactionAsync();
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -129,7 +183,7 @@ internal static class BenchSeed
         for (var r = 0; r < rows.Count; r++)
         {
             var (name, path, parent, folder) = rows[r];
-            command.Parameters["id"].Value = (r + 0x10000000).ToString("x24", CultureInfo.InvariantCulture);
+            command.Parameters["id"].Value = RowId(r);
             command.Parameters["p"].Value = $"id:bench{r}";
             command.Parameters["n"].Value = name;
             command.Parameters["nl"].Value = name.ToLowerInvariant();
@@ -143,9 +197,6 @@ internal static class BenchSeed
         }
 
         await transaction.CommitAsync();
-        await using var analyze = connection.CreateCommand();
-        analyze.CommandText = "ANALYZE";
-        await analyze.ExecuteNonQueryAsync();
     }
 
     public static DbConnection Connect(string provider, string connectionString) =>

@@ -122,9 +122,12 @@ internal static class LoadBenchProgram
             }
 
             var environment = BenchServer.Environment(provider, connectionString, dataDir);
+            // The first call creates the development signing key; the other two reuse it and run side by side.
             var adminToken = await BenchServer.CliAsync(apiDll, environment, "dev-token", "--sub", BenchServer.AdminSub);
-            var ownerToken = await BenchServer.CliAsync(apiDll, environment, "dev-token", "--sub", BenchSeed.OwnerSub, "--email", "owner@example.com");
-            var readerToken = await BenchServer.CliAsync(apiDll, environment, "dev-token", "--sub", BenchSeed.ReaderSub, "--email", "reader@example.com");
+            var tokens = await Task.WhenAll(
+                BenchServer.CliAsync(apiDll, environment, "dev-token", "--sub", BenchSeed.OwnerSub, "--email", "owner@example.com"),
+                BenchServer.CliAsync(apiDll, environment, "dev-token", "--sub", BenchSeed.ReaderSub, "--email", "reader@example.com"));
+            var (ownerToken, readerToken) = (tokens[0], tokens[1]);
             using var server = await BenchServer.StartAsync(apiDll, environment);
             Seed seed;
             await using (var files = BenchSeed.Connect(provider, connectionString))

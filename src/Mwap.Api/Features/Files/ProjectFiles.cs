@@ -29,8 +29,11 @@ internal sealed class ProjectFiles(MwapDbContext db, ProjectFolders folders, Pro
             files = folder.PathLower.Length == 0 ? files : files.Where(f => f.PathLower!.StartsWith(prefix));
             if (options.Search is not null)
             {
-                var term = options.Search.ToLowerInvariant();
-                files = files.Where(f => f.NameLower.Contains(term));
+                // LIKE '%term%' (escaped) rather than Contains, which Npgsql may translate to strpos(): PostgreSQL's
+                // trigram index on name_lower serves LIKE, not strpos.
+                var pattern = "%" + options.Search.ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal)
+                    .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+                files = files.Where(f => EF.Functions.Like(f.NameLower, pattern, "\\"));
             }
         }
         else

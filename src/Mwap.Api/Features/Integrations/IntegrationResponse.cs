@@ -28,9 +28,12 @@ internal sealed record IntegrationResponse(
     DateTime UpdatedAt,
     string CreatedBy)
 {
-    public static IntegrationResponse From(CloudIntegration i, CloudProvider? provider) => new(
+    public static IntegrationResponse From(CloudIntegration i, CloudProvider? provider) =>
+        From(i, provider is null ? null : new IntegrationProviderSummary(provider.Name, provider.Slug, provider.Slug));
+
+    public static IntegrationResponse From(CloudIntegration i, IntegrationProviderSummary? provider) => new(
         i.Id, i.TenantId, i.ProviderId,
-        provider is null ? null : new IntegrationProviderSummary(provider.Name, provider.Slug, provider.Slug),
+        provider,
         i.Status,
         i.EncryptedAccessToken is null ? null : CloudProviderResponse.Redacted,
         i.EncryptedRefreshToken is null ? null : CloudProviderResponse.Redacted,

@@ -16,11 +16,15 @@ internal sealed class IntegrationService(MwapDbContext db, IAuditLog audit, Inte
 
     public async Task<IReadOnlyList<IntegrationResponse>> ListAsync(string tenantId, CancellationToken cancellationToken)
     {
-        var integrations = await db.Set<CloudIntegration>().AsNoTracking().Where(i => i.TenantId == tenantId)
-            .OrderBy(i => i.CreatedAt).ToListAsync(cancellationToken);
-        var providerIds = integrations.Select(i => i.ProviderId).Distinct().ToList();
-        var providers = await db.Set<CloudProvider>().AsNoTracking().Where(p => providerIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
-        return [.. integrations.Select(i => IntegrationResponse.From(i, providers.GetValueOrDefault(i.ProviderId)))];
+        // One round trip: the integrations with their provider's name and slug (issue 13).
+        var rows = await db.Set<CloudIntegration>().AsNoTracking().Where(i => i.TenantId == tenantId).OrderBy(i => i.CreatedAt)
+            .Select(i => new
+            {
+                Integration = i,
+                Provider = db.Set<CloudProvider>().Where(p => p.Id == i.ProviderId).Select(p => new IntegrationProviderSummary(p.Name, p.Slug, p.Slug)).FirstOrDefault(),
+            })
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(r => IntegrationResponse.From(r.Integration, r.Provider))];
     }
 
     public async Task<IntegrationResponse> GetAsync(string tenantId, string integrationId, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ namespace Mwap.Api.Features.Members;
 /// never pass the member cap together, and two demotions can never remove the last owner together.
 /// </summary>
 internal sealed class MemberService(
-    MwapDbContext db, IAuditLog audit, IRoleResolver roles, TimeProvider time, IOptions<ProjectsOptions> options)
+    MwapDbContext db, IAuditLog audit, IRoleResolver roles, ProjectReadCache reads, TimeProvider time, IOptions<ProjectsOptions> options)
 {
     public async Task<IReadOnlyList<MemberResponse>> ListAsync(string projectId, CancellationToken cancellationToken)
     {
@@ -76,6 +76,7 @@ internal sealed class MemberService(
             return await db.SaveChangesAsync(cancellationToken);
         });
         await roles.InvalidateAsync([userId], cancellationToken);
+        await reads.InvalidateAsync([projectId], cancellationToken);
     }
 
     public async Task UpdateRoleAsync(string projectId, string userId, UpdateMemberRequest request, CancellationToken cancellationToken)
@@ -101,6 +102,7 @@ internal sealed class MemberService(
             return await db.SaveChangesAsync(cancellationToken);
         });
         await roles.InvalidateAsync([userId], cancellationToken);
+        await reads.InvalidateAsync([projectId], cancellationToken);
     }
 
     public async Task RemoveAsync(string projectId, string userId, CancellationToken cancellationToken)
@@ -125,6 +127,7 @@ internal sealed class MemberService(
             return await db.SaveChangesAsync(cancellationToken);
         });
         await roles.InvalidateAsync([userId], cancellationToken);
+        await reads.InvalidateAsync([projectId], cancellationToken);
     }
 
     private async Task<string?> TenantOwnerOfAsync(string projectId, CancellationToken cancellationToken) =>

@@ -12,30 +12,32 @@ namespace Mwap.Api.Features.Projects;
 
 /// <summary>Project use cases. Role guards run first (endpoints); every rule here also holds for direct callers.</summary>
 internal sealed class ProjectService(
-    MwapDbContext db, IAuditLog audit, IRoleResolver roles, TimeProvider time, IOptions<ProjectsOptions> options)
+    MwapDbContext db, IAuditLog audit, IRoleResolver roles, ProjectReadCache reads, TimeProvider time, IOptions<ProjectsOptions> options)
 {
     public const string InvalidInputCode = "project/invalid-input";
     public const string NotFoundCode = "project/not-found";
 
     private int MaxMembers => options.Value.MaxMembers;
 
-    /// <summary>The caller's projects (archived included), or every project for a superadmin who asks for all.</summary>
+    /// <summary>
+    /// The caller's projects (archived included), or every project for a superadmin who asks for all. The caller's
+    /// project ids come from their cached roles and each project from the read cache, so a warm list reads nothing.
+    /// </summary>
     public async Task<IReadOnlyList<ProjectResponse>> ListAsync(string userId, bool all, CancellationToken cancellationToken)
     {
-        var query = db.Set<Project>().AsNoTracking();
-        if (!all)
+        var ids = all
+            ? await db.Set<Project>().AsNoTracking().Select(p => p.Id).ToListAsync(cancellationToken)
+            : [.. (await roles.GetAsync(userId, cancellationToken)).ProjectRoles.Select(r => r.ProjectId)];
+        var projects = new List<ProjectResponse>(ids.Count);
+        foreach (var id in ids)
         {
-            // Member rows, plus every project of the tenant the user owns (an implicit OWNER role).
-            var mine = db.Set<ProjectMember>().Where(m => m.UserId == userId).Select(m => m.ProjectId);
-            var owned = db.Tenants.Where(t => t.OwnerId == userId).Select(t => t.Id);
-            query = query.Where(p => mine.Contains(p.Id) || owned.Contains(p.TenantId));
+            if (await reads.GetAsync(db, id, cancellationToken) is { } project)
+            {
+                projects.Add(project);
+            }
         }
 
-        var projects = await query.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id).ToListAsync(cancellationToken);
-        var ids = projects.Select(p => p.Id).ToList();
-        var members = (await db.Set<ProjectMember>().AsNoTracking().Where(m => ids.Contains(m.ProjectId)).ToListAsync(cancellationToken))
-            .ToLookup(m => m.ProjectId);
-        return [.. projects.Select(p => ProjectResponse.From(p, members[p.Id]))];
+        return [.. projects.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id, StringComparer.Ordinal)];
     }
 
     /// <summary>A project its member (or a superadmin) may see; anyone else gets MWAP's 404.</summary>
@@ -47,11 +49,7 @@ internal sealed class ProjectService(
             throw NotMember();
         }
 
-        // One round trip: the project with its members (the hottest read of the API).
-        var found = await db.Set<Project>().AsNoTracking().Where(p => p.Id == projectId)
-            .Select(p => new { Project = p, Members = db.Set<ProjectMember>().Where(m => m.ProjectId == p.Id).ToList() })
-            .FirstOrDefaultAsync(cancellationToken);
-        return found is null ? throw NotMember() : ProjectResponse.From(found.Project, found.Members);
+        return await reads.GetAsync(db, projectId, cancellationToken) ?? throw NotMember();
     }
 
     public async Task<ProjectResponse> CreateAsync(string userId, CreateProjectRequest request, CancellationToken cancellationToken)
@@ -143,12 +141,14 @@ internal sealed class ProjectService(
             return (project, members);
         });
         await roles.InvalidateAsync(members.Select(m => m.UserId), cancellationToken);
-        return ProjectResponse.From(project, members);
+        return await reads.GetAsync(db, project.Id, cancellationToken) ?? throw NotFound();
     }
 
     public async Task<ProjectResponse> UpdateAsync(string projectId, UpdateProjectRequest request, CancellationToken cancellationToken)
     {
         var project = await db.Set<Project>().FirstOrDefaultAsync(p => p.Id == projectId, cancellationToken) ?? throw NotFound();
+        // Members and metadata are not changed by this write: the response takes them from the cached read.
+        var before = await reads.GetAsync(db, projectId, cancellationToken) ?? throw NotFound();
         if (request.Name is { } rawName && rawName.Trim() != project.Name)
         {
             var name = rawName.Trim();
@@ -175,7 +175,15 @@ internal sealed class ProjectService(
         db.Entry(project).Property(p => p.UpdatedAt).IsModified = true;
         audit.Record("project.update", "project", project.Id, project.TenantId, new { name = request.Name, archived = request.Archived, configChanged = request.Config is not null });
         await SaveAsync(cancellationToken);
-        return ProjectResponse.From(project, await MembersOfAsync(projectId, cancellationToken));
+        await reads.InvalidateAsync([projectId], cancellationToken);
+        return before with
+        {
+            Name = project.Name,
+            Description = project.Description,
+            Archived = project.Archived,
+            Config = project.Config == before.Config.GetRawText() ? before.Config : ProjectResponse.ParseConfig(project.Config),
+            UpdatedAt = project.UpdatedAt,
+        };
     }
 
     /// <summary>Deletes the project and what hangs off it (members; its file index rows arrive with the file index).</summary>
@@ -195,10 +203,8 @@ internal sealed class ProjectService(
 
         // The tenant owner holds an implicit OWNER role on the project even without a member row.
         await roles.InvalidateAsync(tenantOwner is null ? memberIds : [.. memberIds, tenantOwner], cancellationToken);
+        await reads.InvalidateAsync([projectId], cancellationToken);
     }
-
-    internal async Task<List<ProjectMember>> MembersOfAsync(string projectId, CancellationToken cancellationToken) =>
-        await db.Set<ProjectMember>().AsNoTracking().Where(m => m.ProjectId == projectId).ToListAsync(cancellationToken);
 
     private static string ValidateConfig(ProjectType type, JsonElement? config)
     {

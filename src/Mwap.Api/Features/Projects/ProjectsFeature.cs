@@ -8,6 +8,7 @@ internal static class ProjectsFeature
     public static IServiceCollection AddProjectsFeature(this IServiceCollection services)
     {
         services.AddOptions<ProjectsOptions>().BindConfiguration(ProjectsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ProjectReadCache>();
         services.AddScoped<ProjectService>();
         services.AddScoped<MemberService>();
         return services;

@@ -14,7 +14,7 @@ namespace Mwap.Api.Features.Tenants;
 
 /// <summary>Tenant use cases. Every write records its audit row in the same SaveChanges (one transaction).</summary>
 internal sealed partial class TenantService(
-    MwapDbContext db, IAuditLog audit, IRoleResolver roles, IntegrationRevocation revocation, TimeProvider time, IOptions<AuditLogOptions> auditOptions, ILogger<TenantService> logger)
+    MwapDbContext db, IAuditLog audit, IRoleResolver roles, IntegrationRevocation revocation, ProjectReadCache projectReads, TimeProvider time, IOptions<AuditLogOptions> auditOptions, ILogger<TenantService> logger)
 {
     public const string NotFoundCode = "tenant/not-found";
     public const string NameExistsCode = "tenant/name-exists";
@@ -137,6 +137,7 @@ internal sealed partial class TenantService(
             revocations.Add(new { integrationId = integration.Id, providerId = integration.ProviderId, outcome = await revocation.RevokeAsync(integration, cancellationToken) });
         }
 
+        var projectIds = await db.Set<Project>().Where(p => p.TenantId == tenantId).Select(p => p.Id).ToListAsync(cancellationToken);
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             // Children first, in one transaction: a failure leaves the tenant whole.
@@ -153,6 +154,7 @@ internal sealed partial class TenantService(
         }
 
         await roles.InvalidateAsync(affectedUsers, cancellationToken);
+        await projectReads.InvalidateAsync(projectIds, cancellationToken);
     }
 
     private async Task SaveAsync(CancellationToken cancellationToken)

@@ -9,7 +9,12 @@ internal static class PersistenceSetup
 {
     public const string ConnectionStringName = "Mwap";
 
-    /// <summary>Registers <see cref="MwapDbContext"/> as the provider-specific subclass chosen by <c>Database:Provider</c>.</summary>
+    /// <summary>
+    /// Registers <see cref="MwapDbContext"/> as the provider-specific subclass chosen by <c>Database:Provider</c>.
+    /// Contexts are pooled: building a context's options and internal services per request was a tenth of the CPU of
+    /// <c>GET /projects/{id}</c> (issue 13, docs/performance.md). A pooled context is reset when its scope ends, so it
+    /// must hold no per-request state of its own; the interceptor it gets is a singleton.
+    /// </summary>
     public static WebApplicationBuilder AddPersistence(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName)
@@ -29,7 +34,7 @@ internal static class PersistenceSetup
                     "Database:Provider is Postgres but ConnectionStrings:Mwap is not set (e.g. ConnectionStrings__Mwap=\"Host=…;Database=mwap;Username=…;Password=…\").");
             }
 
-            builder.Services.AddDbContext<PostgresMwapDbContext>((sp, db) => db
+            builder.Services.AddDbContextPool<PostgresMwapDbContext>((sp, db) => db
                 .UseNpgsql(configured)
                 .UseSnakeCaseNamingConvention()
                 .AddInterceptors(sp.GetRequiredService<TimestampInterceptor>()));
@@ -37,7 +42,7 @@ internal static class PersistenceSetup
         }
         else
         {
-            builder.Services.AddDbContext<SqliteMwapDbContext>((sp, db) => db
+            builder.Services.AddDbContextPool<SqliteMwapDbContext>((sp, db) => db
                 .UseSqlite(sp.GetRequiredService<DataPaths>().SqliteConnectionString(configured))
                 .UseSnakeCaseNamingConvention()
                 .AddInterceptors(sp.GetRequiredService<TimestampInterceptor>()));

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +11,11 @@ using Mwap.Api.Infrastructure.Persistence;
 
 namespace Mwap.Api.Infrastructure.Security;
 
-/// <summary>A user's roles as MWAP defines them (spec §3.1): superadmin, owner of one tenant, project roles.</summary>
+/// <summary>
+/// A user's roles as MWAP defines them (spec §3.1): superadmin, owner of one tenant, project roles. Immutable, so
+/// HybridCache hands every request the cached instance instead of deserialising a copy (issue 13).
+/// </summary>
+[ImmutableObject(true)]
 internal sealed record UserRoles(string UserId, bool IsSuperAdmin, string? TenantId, IReadOnlyList<ProjectRole> ProjectRoles)
 {
     public bool IsTenantOwner => TenantId is not null;
@@ -26,6 +31,7 @@ internal sealed record UserRoles(string UserId, bool IsSuperAdmin, string? Tenan
 /// A role in one project. <see cref="Implicit"/>: the tenant owner's OWNER role on a project of their tenant, held
 /// whether or not a member row says so (written only when true, so explicit roles keep MWAP's shape).
 /// </summary>
+[ImmutableObject(true)]
 internal sealed record ProjectRole(
     string ProjectId,
     string Role,

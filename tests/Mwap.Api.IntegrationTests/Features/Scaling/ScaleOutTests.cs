@@ -62,6 +62,43 @@ public sealed class ScaleOutTests(TwoInstancesFixture fixture) : IClassFixture<T
     }
 
     [Fact(Skip = TwoInstancesFixture.PostgresOnly, SkipUnless = nameof(IsPostgresRun))]
+    public async Task ProjectChangeOnA_IsSeenOnB_OnTheNextRequest()
+    {
+        await fixture.EnsureBothRunningAsync();
+        var adminOnB = fixture.B.CreateClient(fixture.Issuer.CreateToken(fixture.AdminSubject));
+        var ownerSubject = TestUsers.NewSubject("owner");
+        var ownerOnA = fixture.A.CreateClient(fixture.Issuer.CreateToken(ownerSubject));
+        var ownerOnB = fixture.B.CreateClient(fixture.Issuer.CreateToken(ownerSubject));
+        var providerId = ProjectScenario.Id(await ProjectScenario.CreateProviderAsync(adminOnB));
+        var projectTypeId = ProjectScenario.Id(await ProjectScenario.CreateProjectTypeAsync(adminOnB));
+        var tenantId = ProjectScenario.Id(await ProjectScenario.CreateTenantAsync(ownerOnA));
+        var integrationId = ProjectScenario.Id(await ProjectScenario.CreateIntegrationAsync(ownerOnA, tenantId, providerId));
+        var projectId = ProjectScenario.Id(await ownerOnA.PostJsonAsync("/api/v1/projects", new
+        {
+            tenantId,
+            projectTypeId,
+            cloudIntegrationId = integrationId,
+            folderpath = "/Scaling",
+            name = TestUsers.UniqueName("Project"),
+        }).ReadDataAsync(HttpStatusCode.Created));
+        var url = $"/api/v1/projects/{projectId}";
+
+        // B caches the project (in its memory and in Redis); each change made on A must reach B's next read.
+        Assert.Equal(1, (await ownerOnB.GetAsync(url).ReadDataAsync()).GetProperty("members").GetArrayLength());
+        var renamed = TestUsers.UniqueName("Renamed");
+        await ownerOnA.PatchJsonAsync(url, new { name = renamed }).ReadDataAsync();
+        Assert.Equal(renamed, (await ownerOnB.GetAsync(url).ReadDataAsync()).GetProperty("name").GetString());
+
+        var memberSubject = TestUsers.NewSubject("member");
+        Assert.Equal(HttpStatusCode.NoContent, (await ownerOnA.PostJsonAsync($"{url}/members", new { userId = memberSubject, role = "MEMBER" })).StatusCode);
+        Assert.Equal(2, (await ownerOnB.GetAsync(url).ReadDataAsync()).GetProperty("members").GetArrayLength());
+        Assert.Equal(2, (await ownerOnB.GetAsync("/api/v1/projects").ReadDataAsync()).EnumerateArray().Single().GetProperty("members").GetArrayLength());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await ownerOnA.DeleteAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await adminOnB.GetAsync(url)).StatusCode);
+    }
+
+    [Fact(Skip = TwoInstancesFixture.PostgresOnly, SkipUnless = nameof(IsPostgresRun))]
     public async Task RecurringJob_RunsOncePerOccurrence_AcrossBothInstances()
     {
         await fixture.EnsureBothRunningAsync();

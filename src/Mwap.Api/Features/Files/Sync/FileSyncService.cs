@@ -33,7 +33,7 @@ internal sealed record SyncResult(SyncResultKind Kind, string? Mode = null, int 
 /// </summary>
 internal sealed partial class FileSyncService(
     MwapDbContext db, FileIndexStore store, SyncLease lease, ChangeApplier applier, IServiceScopeFactory scopes, IEnumerable<IFileSyncSource> sources,
-    IOptions<IntegrationJobsOptions> options, TimeProvider time, ILogger<FileSyncService> logger)
+    IOptions<IntegrationJobsOptions> options, TimeProvider time, ILogger<FileSyncService> logger, Projects.ProjectReadCache projectReads)
 {
     /// <summary>A full sync this large refreshes PostgreSQL's statistics: a planner that still sees the index empty picks the wrong index.</summary>
     private const int AnalyzeAfterRows = 10_000;
@@ -84,6 +84,8 @@ internal sealed partial class FileSyncService(
         finally
         {
             await lease.ReleaseAsync();
+            // The index (and, on success, the last sync) changed: the projects' cached metadata is stale everywhere.
+            await projectReads.InvalidateIntegrationAsync(db, integrationId, CancellationToken.None);
         }
     }
 

@@ -1,0 +1,105 @@
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Hybrid;
+using Mwap.Api.Features.Files;
+using Mwap.Api.Features.Integrations;
+using Mwap.Api.Infrastructure.Caching;
+using Mwap.Api.Infrastructure.Observability;
+using Mwap.Api.Infrastructure.Persistence;
+
+namespace Mwap.Api.Features.Projects;
+
+/// <summary>
+/// The project as the API returns it, cached per project (HybridCache, like the roles): <c>GET /projects/{id}</c> and
+/// <c>GET /projects</c> are the client's hottest reads, and the query, not the HTTP pipeline, was most of their cost
+/// (issue 13, docs/performance.md). Every write that changes what the response shows removes the entry on this
+/// instance and, through <see cref="ICacheInvalidationBus"/>, on every other: project update and delete, member
+/// changes, tenant deletion, and a completed sync of the project's integration (its <c>metadata</c>).
+/// Singleton: holds only the cache and the bus.
+/// </summary>
+internal sealed class ProjectReadCache(HybridCache cache, ICacheInvalidationBus invalidations)
+{
+    private static readonly HybridCacheEntryOptions Entry = new() { Expiration = TimeSpan.FromMinutes(5), LocalCacheExpiration = TimeSpan.FromMinutes(5) };
+
+    /// <summary>The project, or null when there is none (a miss is not cached, so a later create is seen at once).</summary>
+    public async ValueTask<ProjectResponse?> GetAsync(MwapDbContext db, string projectId, CancellationToken cancellationToken)
+    {
+        var loaded = new StrongBox<bool>();
+        try
+        {
+            var project = await cache.GetOrCreateAsync(Key(projectId), (db, projectId, loaded), static async (state, ct) =>
+            {
+                state.loaded.Value = true;
+                return await LoadAsync(state.db, state.projectId, ct) ?? throw new ProjectMissingException();
+            }, Entry, cancellationToken: cancellationToken);
+            MwapMetrics.RecordCacheLookup("projects", hit: !loaded.Value);
+            return project;
+        }
+        catch (ProjectMissingException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Forgets these projects here and on every other instance; call after the change is committed.</summary>
+    public async Task InvalidateAsync(IEnumerable<string> projectIds, CancellationToken cancellationToken = default)
+    {
+        var keys = projectIds.Distinct(StringComparer.Ordinal).Select(Key).ToList();
+        foreach (var key in keys)
+        {
+            await cache.RemoveAsync(key, cancellationToken);
+        }
+
+        await invalidations.PublishAsync(keys, cancellationToken);
+    }
+
+    /// <summary>Forgets every project bound to the integration (its file index or last sync changed).</summary>
+    public async Task InvalidateIntegrationAsync(MwapDbContext db, string integrationId, CancellationToken cancellationToken = default)
+    {
+        var ids = await db.Set<Project>().AsNoTracking().Where(p => p.CloudIntegrationId == integrationId).Select(p => p.Id).ToListAsync(cancellationToken);
+        await InvalidateAsync(ids, cancellationToken);
+    }
+
+    /// <summary>
+    /// One round trip for the project, its members and its integration's last sync, then one aggregate over the
+    /// index rows under the project's folder (served by the (tenant, integration, path) index), skipped before the
+    /// first sync.
+    /// </summary>
+    internal static async Task<ProjectResponse?> LoadAsync(MwapDbContext db, string projectId, CancellationToken cancellationToken)
+    {
+        var found = await db.Set<Project>().AsNoTracking().Where(p => p.Id == projectId)
+            .Select(p => new
+            {
+                Project = p,
+                Members = db.Set<ProjectMember>().Where(m => m.ProjectId == p.Id).ToList(),
+                LastSync = db.Set<CloudIntegration>().Where(i => i.Id == p.CloudIntegrationId).Select(i => i.Sync.LastSyncAt).FirstOrDefault(),
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (found is null)
+        {
+            return null;
+        }
+
+        var metadata = found.LastSync is null ? ProjectMetadata.NeverSynced : await MetadataAsync(db, found.Project, found.LastSync.Value, cancellationToken);
+        return ProjectResponse.From(found.Project, found.Members, metadata);
+    }
+
+    private static async Task<ProjectMetadata> MetadataAsync(MwapDbContext db, Project project, DateTime lastSync, CancellationToken cancellationToken)
+    {
+        var files = db.Set<VirtualFile>().AsNoTracking()
+            .Where(f => f.TenantId == project.TenantId && f.IntegrationId == project.CloudIntegrationId && !f.IsFolder && f.Path != null);
+        var root = ProjectFolderScope.NormalizeRoot(project.FolderPath).ToLowerInvariant();
+        if (root.Length > 0)
+        {
+            var prefix = root + "/";
+            files = files.Where(f => f.PathLower!.StartsWith(prefix));
+        }
+
+        var totals = await files.GroupBy(_ => 1).Select(g => new { Count = g.LongCount(), Size = g.Sum(f => f.Size ?? 0) }).FirstOrDefaultAsync(cancellationToken);
+        return new ProjectMetadata(totals?.Count ?? 0, totals?.Size ?? 0, lastSync);
+    }
+
+    private static string Key(string projectId) => "project:" + projectId;
+
+    private sealed class ProjectMissingException : Exception;
+}

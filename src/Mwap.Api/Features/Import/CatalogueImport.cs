@@ -166,10 +166,13 @@ internal sealed class CatalogueImport(MwapDbContext db, ImportRun run)
             return;
         }
 
+        var current = existing.FirstOrDefault(p => p.Id == id);
         var secret = SecretCarrier.Carry(run, delta, Str(doc, "clientSecret"), new SecretContext(CloudProvider.TableName, id, CloudProvider.ClientSecretField), out var problem);
         if (problem is not null)
         {
-            delta.Note(CloudProviders, id, NoteKinds.Secret, problem + "; imported without its client secret (set it with PATCH /cloud-providers/" + id + ")");
+            delta.Note(CloudProviders, id, NoteKinds.Secret, current is null
+                ? problem + "; imported without its client secret (set it with PATCH /cloud-providers/" + id + ")"
+                : problem + "; the client secret already here is kept");
         }
 
         var mapped = new CloudProvider
@@ -182,7 +185,7 @@ internal sealed class CatalogueImport(MwapDbContext db, ImportRun run)
             AuthUrl = Str(doc, "authUrl") ?? "",
             TokenUrl = Str(doc, "tokenUrl") ?? "",
             ClientId = Str(doc, "clientId") ?? "",
-            EncryptedClientSecret = secret ?? run.Protector.Protect("", new SecretContext(CloudProvider.TableName, id, CloudProvider.ClientSecretField)),
+            EncryptedClientSecret = secret ?? current?.EncryptedClientSecret ?? run.Protector.Protect("", new SecretContext(CloudProvider.TableName, id, CloudProvider.ClientSecretField)),
             GrantType = Str(doc, "grantType") ?? "authorization_code",
             TokenMethod = Str(doc, "tokenMethod") ?? "POST",
             Metadata = JsonText(doc, "metadata"),
@@ -190,7 +193,6 @@ internal sealed class CatalogueImport(MwapDbContext db, ImportRun run)
             CreatedAt = Date(doc, "createdAt") ?? run.Now,
             UpdatedAt = Date(doc, "updatedAt") ?? Date(doc, "createdAt") ?? run.Now,
         };
-        var current = existing.FirstOrDefault(p => p.Id == id);
         Apply(CloudProviders, CloudProvider.TableName, id, mapped, current, current?.Version, Fingerprint(doc, SecretCarrier.Outcome(problem)), ledger);
         if (current is null)
         {

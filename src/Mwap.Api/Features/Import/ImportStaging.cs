@@ -54,7 +54,7 @@ internal sealed class ImportStaging : IDisposable
         _insert = null;
         _transaction?.Commit();
         _transaction = null;
-        Execute("CREATE INDEX ix_docs_k ON docs (k, rowid)");
+        Execute("CREATE INDEX ix_docs_k ON docs (k)");
     }
 
     /// <summary>Every tenant key, in order (tenant ids are time-ordered ObjectIds, so older tenants go first).</summary>

@@ -22,7 +22,7 @@ internal static class IntegrationMapping
 
     /// <summary>An integration, or null when its provider is unknown. Secrets that cannot be carried make it <c>expired</c>.</summary>
     public static (CloudIntegration Integration, string? SecretProblem)? MapIntegration(ImportRun run, ImportReport delta, string collection,
-        string tenantId, string id, BsonDocument doc)
+        string tenantId, string id, BsonDocument doc, CloudIntegration? current)
     {
         var providerRaw = Id(doc, "providerId") ?? Id(doc, "cloudProviderId");
         if (providerRaw is null || !run.Providers.TryGetValue(providerRaw, out var providerId))
@@ -79,7 +79,15 @@ internal static class IntegrationMapping
         var refresh = SecretCarrier.Carry(run, delta, Str(doc, "refreshToken") ?? Str(doc, "authData", "refreshToken"),
             TokenService.RefreshContext(id), out var refreshProblem);
         var problem = accessProblem ?? refreshProblem;
-        if (problem is not null)
+        if (problem is not null && current?.EncryptedAccessToken is not null)
+        {
+            // A re-run without the right key must not wipe tokens an earlier run carried over.
+            integration.Status = current.Status;
+            integration.EncryptedAccessToken = current.EncryptedAccessToken;
+            integration.EncryptedRefreshToken = current.EncryptedRefreshToken;
+            delta.Note(collection, id, NoteKinds.Secret, problem + "; the tokens already here are kept");
+        }
+        else if (problem is not null)
         {
             // A connection is worth nothing without both its tokens: keep neither, and ask for a reconnect.
             integration.Status = IntegrationStatus.Expired;

@@ -39,7 +39,13 @@ internal sealed partial class TenantImport
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (collection, doc) in docs.Where(d => d.Collection is IntegrationMapping.IntegrationDocs or IntegrationMapping.GuideIntegrationDocs))
         {
-            if (DocumentId(collection, doc, seen) is not { } id || IntegrationMapping.MapIntegration(run, _delta, collection, tenantId, id, doc) is not { } mapped)
+            if (DocumentId(collection, doc, seen) is not { } id)
+            {
+                continue;
+            }
+
+            existing.Integrations.TryGetValue(id, out var current);
+            if (IntegrationMapping.MapIntegration(run, _delta, collection, tenantId, id, doc, current) is not { } mapped)
             {
                 continue;
             }
@@ -55,7 +61,6 @@ internal sealed partial class TenantImport
 
             byProvider[integration.ProviderId] = id;
             resolve[id] = id;
-            existing.Integrations.TryGetValue(id, out var current);
             Apply(collection, CloudIntegration.TableName, id, integration, current, current?.Version.ToString(Inv),
                 Fingerprint(doc, SecretCarrier.Outcome(mapped.SecretProblem)));
         }

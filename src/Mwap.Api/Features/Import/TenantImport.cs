@@ -39,6 +39,11 @@ internal sealed partial class TenantImport(MwapDbContext db, ImportRun run)
 
         if (tenantDocs.Count > 0)
         {
+            if (BsonFields.Id(tenantDocs[0].GetValue("_id", BsonNull.Value), out var derived) is not null && derived)
+            {
+                _delta.Note(TenantMapping.TenantDocs, tenantId, NoteKinds.Normalised, $"_id '{CatalogueImport.IdText(tenantDocs[0])}' is not an ObjectId; imported as {tenantId}");
+            }
+
             var mapped = TenantMapping.MapTenant(run, _delta, tenantId, tenantDocs[0]);
             if (mapped is null)
             {

@@ -11,13 +11,17 @@ internal sealed record BenchOptions(int Integrations, int Runs, string Database,
 {
     public const string Usage = "usage: Mwap.Bench [--mode refresh|sync] [--runs 5] [--database sqlite|postgres]\n" +
         "  refresh (default): [--integrations 10000] [--concurrency 4] [--warmup 2000]\n" +
-        "  sync: [--provider google|dropbox|onedrive] [--files 100000] [--files-per-folder 1000] [--changes 100]";
+        "  sync: [--provider google|dropbox|onedrive] [--files 100000] [--files-per-folder 1000] [--changes 100]\n" +
+        "  import: [--scale 1.0] (1.0 = 10,000 tenants, 50,000 projects, 500,000 audit rows, 100,000 files)";
 
     public string Mode { get; init; } = "refresh";
     public string Provider { get; init; } = "dropbox";
     public int Files { get; init; } = 100_000;
     public int FilesPerFolder { get; init; } = 1000;
     public int Changes { get; init; } = 100;
+
+    /// <summary>Import mode: 1.0 is the full dataset (10,000 tenants …); smaller factors for a busy machine.</summary>
+    public double Scale { get; init; } = 1.0;
 
     /// <summary>The job's own default (<c>Integrations:Concurrency</c>).</summary>
     public const int DefaultConcurrency = 4;
@@ -36,7 +40,7 @@ internal sealed record BenchOptions(int Integrations, int Runs, string Database,
                 "--warmup" => options with { Warmup = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--mode" => options with
                 {
-                    Mode = value.ToLowerInvariant() is "refresh" or "sync" ? value.ToLowerInvariant() : throw new ArgumentException($"--mode must be refresh or sync, not '{value}'"),
+                    Mode = value.ToLowerInvariant() is "refresh" or "sync" or "import" ? value.ToLowerInvariant() : throw new ArgumentException($"--mode must be refresh, sync or import, not '{value}'"),
                 },
                 "--provider" => options with
                 {
@@ -47,6 +51,11 @@ internal sealed record BenchOptions(int Integrations, int Runs, string Database,
                         "onedrive" or "microsoft" => "onedrive",
                         _ => throw new ArgumentException($"--provider must be google, dropbox or onedrive, not '{value}'"),
                     },
+                },
+                "--scale" => options with
+                {
+                    Scale = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var scale) && scale is > 0 and <= 10
+                        ? scale : throw new ArgumentException($"--scale must be a number above 0 and at most 10, not '{value}'"),
                 },
                 "--files" => options with { Files = Positive(args[i], value) },
                 "--files-per-folder" => options with { FilesPerFolder = Positive(args[i], value) },

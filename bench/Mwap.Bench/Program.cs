@@ -37,7 +37,12 @@ internal static class BenchProgram
         Directory.SetCurrentDirectory(AppContext.BaseDirectory);
         try
         {
-            await (options.Mode == "sync" ? SyncBench.RunAsync(options) : RunAsync(options));
+            await (options.Mode switch
+            {
+                "sync" => SyncBench.RunAsync(options),
+                "import" => ImportBench.RunAsync(options),
+                _ => RunAsync(options),
+            });
             return 0;
         }
         catch (BenchmarkFailedException e)

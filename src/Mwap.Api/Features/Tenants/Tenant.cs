@@ -52,6 +52,9 @@ internal sealed class Tenant : IHasTimestamps, IVersioned
     public void Describe(string? description) => Description = description;
 
     public void SetArchived(bool archived) => Archived = archived;
+
+    /// <summary>Billing state as another system recorded it (the MWAP import).</summary>
+    public void SetSubscription(TenantSubscription subscription) => Subscription = subscription;
 }
 
 /// <summary>Owner-editable settings. Bounds are enforced on input; defaults apply to new tenants.</summary>

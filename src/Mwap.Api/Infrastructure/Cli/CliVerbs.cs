@@ -12,7 +12,7 @@ namespace Mwap.Api.Infrastructure.Cli;
 /// </summary>
 internal sealed class CliVerbs
 {
-    private static readonly string[] Verbs = ["migrate", "dev-token", "superadmin", "providers", "keys", "help", "--help"];
+    private static readonly string[] Verbs = ["migrate", "dev-token", "superadmin", "providers", "keys", "import", "help", "--help"];
     private readonly string[] _args;
 
     private CliVerbs(string[] args) => _args = args;
@@ -41,6 +41,7 @@ internal sealed class CliVerbs
                 "superadmin" => await Features.SuperAdmins.SuperAdminVerb.RunAsync(app, _args[1..]),
                 "providers" when _args is [_, "seed"] => await SeedProvidersAsync(app),
                 "keys" when _args is [_, "rotate", ..] => await RotateKeysAsync(app),
+                "import" => await Features.Import.ImportCommand.RunAsync(app.Services, _args, Console.Out, Console.Error, CancellationToken.None),
                 _ => Usage(),
             };
         }
@@ -143,6 +144,7 @@ internal sealed class CliVerbs
               superadmin list               list the superadmins
               providers seed                create google-drive, dropbox and onedrive from configured client credentials
               keys rotate [--batch N]       re-encrypt every stored secret under Encryption:ActiveKeyId (resumable)
+              import mwap <source> [...]    import an MWAP MongoDB export (see docs/migrating-from-mwap.md)
             """);
         return 0;
     }

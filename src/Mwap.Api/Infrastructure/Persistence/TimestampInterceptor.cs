@@ -38,8 +38,9 @@ internal sealed class TimestampInterceptor(TimeProvider time) : SaveChangesInter
             {
                 if (entry.State == EntityState.Added)
                 {
-                    stamped.CreatedAt = now;
-                    stamped.UpdatedAt = now;
+                    // A row that arrives with its own times (one imported from MWAP) keeps them.
+                    stamped.CreatedAt = stamped.CreatedAt == default ? now : stamped.CreatedAt;
+                    stamped.UpdatedAt = stamped.UpdatedAt == default ? stamped.CreatedAt : stamped.UpdatedAt;
                 }
                 else if (entry.State == EntityState.Modified && ChangesMoreThanVersion(entry))
                 {

@@ -313,6 +313,45 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("virtual_files", (string)null);
                 });
 
+            modelBuilder.Entity("Mwap.Api.Features.Import.ImportRecord", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Table")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("table_name");
+
+                    b.Property<string>("RowId")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("row_id");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(44)
+                        .HasColumnType("character varying(44)")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<DateTime>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<string>("Stamp")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("stamp");
+
+                    b.HasKey("TenantId", "Table", "RowId")
+                        .HasName("pk_mwap_import_records");
+
+                    b.ToTable("mwap_import_records", (string)null);
+                });
+
             modelBuilder.Entity("Mwap.Api.Features.Integrations.CloudIntegration", b =>
                 {
                     b.Property<string>("Id")

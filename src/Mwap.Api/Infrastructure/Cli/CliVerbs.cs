@@ -1,168 +1,123 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Mwap.Api.Features.CloudProviders;
 using Mwap.Api.Infrastructure.Persistence;
 using Mwap.Api.Infrastructure.Security;
 
 namespace Mwap.Api.Infrastructure.Cli;
 
 /// <summary>
-/// Administrative verbs run through the same host and configuration as the server:
-/// <c>migrate</c>, <c>dev-token --sub S [--email E] [--name N]</c>, <c>superadmin add SUB</c>.
-/// Logs go to stderr; stdout carries only each verb's result.
+/// Administrative verbs, run through the same host and configuration as the server. Logs go to stderr; stdout carries
+/// only each verb's result. To add a verb, add a row to <see cref="All"/> (its words, positional arguments, options,
+/// one-line summary, and the method that runs it); parsing, usage and argument errors follow from the row.
 /// </summary>
-internal sealed class CliVerbs
+internal static class CliVerbs
 {
-    private static readonly string[] Verbs = ["migrate", "dev-token", "superadmin", "providers", "keys", "help", "--help"];
-    private readonly string[] _args;
+    public static readonly IReadOnlyList<CliVerb> All =
+    [
+        new("migrate", [], [], "apply pending database migrations, say which database, and exit", MigrateAsync),
+        new("dev-token", [], [new("--sub", "S", Required: true), new("--email", "E"), new("--name", "N"), new("--hours", "H", Min: 1, Max: 720)],
+            "print a development token (Development only; H default 24)", DevTokenAsync),
+        new("superadmin add", ["SUB"], [], "make SUB a superadmin", SuperAdminAddAsync),
+        new("providers list", [], [], "list cloud providers (slug, name, whether client id and secret are stored)", ProviderVerbs.ListAsync),
+        new("providers seed", [], [], "create google-drive, dropbox and onedrive from configured client credentials", ProviderVerbs.SeedAsync),
+        new("keys rotate", [], [new("--batch", "N", Min: 1, Max: 10_000)], "re-encrypt every stored secret under Encryption:ActiveKeyId (resumable)",
+            RotateKeysAsync),
+    ];
 
-    private CliVerbs(string[] args) => _args = args;
-
-    /// <summary>Splits the verb and its arguments from the host's own arguments (configuration overrides).</summary>
-    public static CliVerbs? Parse(string[] args, out string[] hostArgs)
-    {
-        if (args.Length == 0 || !Verbs.Contains(args[0], StringComparer.Ordinal))
-        {
-            hostArgs = args;
-            return null;
-        }
-
-        hostArgs = [];
-        return new CliVerbs(args);
-    }
-
-    public async Task<int> RunAsync(WebApplication app)
+    /// <summary>Runs the verb; a configuration the verb cannot work with is reported in one line per setting (exit 1).</summary>
+    public static async Task<int> RunAsync(WebApplication app, CliInvocation invocation)
     {
         try
         {
-            return _args[0] switch
-            {
-                "migrate" => await MigrateAsync(app),
-                "dev-token" => DevToken(app),
-                "superadmin" => await SuperAdminAsync(app),
-                "providers" when _args is [_, "seed"] => await SeedProvidersAsync(app),
-                "keys" when _args is [_, "rotate", ..] => await RotateKeysAsync(app),
-                _ => Usage(),
-            };
+            return await invocation.Verb.RunAsync(app, invocation);
         }
         catch (OptionsValidationException e)
         {
-            await Console.Error.WriteLineAsync("Configuration error: " + string.Join("; ", e.Failures));
-            return 2;
+            await Console.Error.WriteLineAsync(StartupValidation.Describe(e, app.Environment.EnvironmentName));
+            return 1;
         }
     }
 
-    private static async Task<int> MigrateAsync(WebApplication app)
+    private static async Task<int> MigrateAsync(WebApplication app, CliInvocation invocation)
     {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MwapDbContext>();
+        var target = DatabaseDescription.Of(db);
+        var pending = (await db.Database.GetPendingMigrationsAsync()).Count();
         await app.Services.MigrateDatabaseAsync();
-        await Console.Error.WriteLineAsync("Migrations applied.");
+        await Console.Out.WriteLineAsync(pending == 0
+            ? $"{target}: already up to date."
+            : $"{target}: applied {pending} migration{(pending == 1 ? "" : "s")}.");
         return 0;
     }
 
-    private int DevToken(WebApplication app)
+    private static Task<int> DevTokenAsync(WebApplication app, CliInvocation invocation)
     {
-        var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
-        if (app.Environment.IsProduction())
+        // Checked before the options are read: outside Development the Auth section itself is invalid without an authority.
+        if (!app.Environment.IsDevelopment())
         {
-            Console.Error.WriteLine("dev-token is refused in Production.");
-            return 1;
+            Console.Error.WriteLine($"dev-token works only in the Development environment (this is {app.Environment.EnvironmentName}).");
+            return Task.FromResult(1);
         }
 
+        var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
         if (!auth.IsDevelopmentMode)
         {
             Console.Error.WriteLine("dev-token works only in development mode (no Auth:Authority configured).");
-            return 1;
+            return Task.FromResult(1);
         }
 
-        var sub = Option("--sub");
-        if (string.IsNullOrWhiteSpace(sub))
-        {
-            Console.Error.WriteLine("Usage: dev-token --sub <sub> [--email E] [--name N] [--hours H]");
-            return 2;
-        }
-
-        var hours = int.TryParse(Option("--hours"), out var h) && h is > 0 and <= 720 ? h : 24;
         var key = app.Services.GetRequiredService<DevSigningKey>();
         var time = app.Services.GetRequiredService<TimeProvider>();
-        Console.Out.WriteLine(key.CreateToken(auth.DevIssuer, auth.EffectiveAudience, sub, Option("--email"), Option("--name"),
-            TimeSpan.FromHours(hours), time.GetUtcNow()));
+        Console.Out.WriteLine(key.CreateToken(auth.DevIssuer, auth.EffectiveAudience, invocation.Option("--sub")!, invocation.Option("--email"),
+            invocation.Option("--name"), TimeSpan.FromHours(invocation.IntOption("--hours", 24)), time.GetUtcNow()));
+        return Task.FromResult(0);
+    }
+
+    private static async Task<int> SuperAdminAddAsync(WebApplication app, CliInvocation invocation)
+    {
+        var sub = invocation.Arguments[0].Trim();
+        await app.Services.MigrateDatabaseAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var added = await scope.ServiceProvider.GetRequiredService<SuperAdminRegistry>().AddAsync(sub, "cli", CancellationToken.None);
+        await Console.Out.WriteLineAsync(added ? $"Added superadmin {sub}" : $"{sub} is already a superadmin");
         return 0;
     }
 
-    private async Task<int> SuperAdminAsync(WebApplication app)
+    private static async Task<int> RotateKeysAsync(WebApplication app, CliInvocation invocation)
     {
-        if (_args.Length != 3 || _args[1] != "add" || string.IsNullOrWhiteSpace(_args[2]))
-        {
-            await Console.Error.WriteLineAsync("Usage: superadmin add <sub>");
-            return 2;
-        }
-
-        await app.Services.MigrateDatabaseAsync();
-        await using var scope = app.Services.CreateAsyncScope();
-        var added = await scope.ServiceProvider.GetRequiredService<SuperAdminRegistry>().AddAsync(_args[2].Trim(), "cli", CancellationToken.None);
-        await Console.Out.WriteLineAsync(added ? $"Added superadmin {_args[2]}" : $"{_args[2]} is already a superadmin");
-        return 0;
-    }
-
-    private static async Task<int> SeedProvidersAsync(WebApplication app)
-    {
-        await app.Services.MigrateDatabaseAsync();
-        await using var scope = app.Services.CreateAsyncScope();
-        var options = scope.ServiceProvider.GetRequiredService<IOptions<CloudProvidersOptions>>().Value;
-        SeedCredentials? Credentials(string slug)
-        {
-            var configured = options.Seed.GetValueOrDefault(slug);
-            var prefix = StandardProviders.All.First(p => p.Slug == slug).EnvironmentPrefix;
-            return new SeedCredentials
-            {
-                ClientId = configured?.ClientId ?? Environment.GetEnvironmentVariable($"{prefix}_CLIENT_ID"),
-                ClientSecret = configured?.ClientSecret ?? Environment.GetEnvironmentVariable($"{prefix}_CLIENT_SECRET"),
-            };
-        }
-
-        try
-        {
-            var created = await scope.ServiceProvider.GetRequiredService<CloudProviderService>().SeedStandardAsync("cli", Credentials, CancellationToken.None);
-            await Console.Out.WriteLineAsync(created.Count == 0 ? "All standard providers already exist." : $"Created: {string.Join(", ", created)}");
-            return 0;
-        }
-        catch (InvalidOperationException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
-            return 1;
-        }
-    }
-
-    private async Task<int> RotateKeysAsync(WebApplication app)
-    {
-        var batch = int.TryParse(Option("--batch"), out var b) && b is > 0 and <= 10_000 ? b : 200;
         await app.Services.MigrateDatabaseAsync();
         await using var scope = app.Services.CreateAsyncScope();
         var rotation = scope.ServiceProvider.GetRequiredService<SecretRotation>();
-        var result = await rotation.RotateAsync(batch, p =>
-            Console.Out.WriteLine($"{p.Column}: {p.Done}/{p.Total} re-encrypted" + (p.Failed > 0 ? $", {p.Failed} undecryptable" : "")),
+        var result = await rotation.RotateAsync(invocation.IntOption("--batch", 200), p =>
+            {
+                if (p.Failure is not null)
+                {
+                    Console.Error.WriteLine($"{p.Column} {p.Failure}");
+                    return;
+                }
+
+                Console.Out.WriteLine($"{p.Column}: {p.Done}/{p.Total} re-encrypted" + (p.Failed > 0 ? $", {p.Failed} undecryptable" : ""));
+            },
             CancellationToken.None);
         await Console.Out.WriteLineAsync($"Done: {result.Reencrypted} re-encrypted, {result.Failed} undecryptable (left unchanged, see the audit log).");
         return result.Failed == 0 ? 0 : 1;
     }
+}
 
-    private static int Usage()
+/// <summary>Names the database a context points at: provider, host/port/name or file path; never a password.</summary>
+internal static class DatabaseDescription
+{
+    public static string Of(MwapDbContext db)
     {
-        Console.Out.WriteLine("""
-            Usage: Mwap.Api [verb]
-              (no verb)                     run the server
-              migrate                       apply pending database migrations and exit
-              dev-token --sub S [--email E] [--name N] [--hours H]
-                                            print a development token (development mode only)
-              superadmin add SUB            make SUB a superadmin
-              providers seed                create google-drive, dropbox and onedrive from configured client credentials
-              keys rotate [--batch N]       re-encrypt every stored secret under Encryption:ActiveKeyId (resumable)
-            """);
-        return 0;
-    }
+        var connectionString = db.Database.GetConnectionString() ?? "";
+        if (db.Database.IsNpgsql())
+        {
+            var npgsql = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            return $"PostgreSQL database '{npgsql.Database}' on {npgsql.Host}:{npgsql.Port} as '{npgsql.Username}'";
+        }
 
-    private string? Option(string name)
-    {
-        var i = Array.IndexOf(_args, name);
-        return i >= 0 && i + 1 < _args.Length ? _args[i + 1] : null;
+        var sqlite = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
+        return $"SQLite database {Path.GetFullPath(sqlite.DataSource)}";
     }
 }

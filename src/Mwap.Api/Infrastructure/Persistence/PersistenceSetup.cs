@@ -13,7 +13,11 @@ internal static class PersistenceSetup
     public static WebApplicationBuilder AddPersistence(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName)
-            .ValidateDataAnnotations().ValidateOnStart();
+            .ValidateDataAnnotations()
+            .Validate<IConfiguration>((o, configuration) => o.Provider != DatabaseProvider.Postgres ||
+                    !string.IsNullOrWhiteSpace(configuration.GetConnectionString(ConnectionStringName)),
+                "ConnectionStrings:Mwap: required when Database:Provider is Postgres: set e.g. Host=db.internal;Port=5432;Database=mwap;Username=mwap;Password=…")
+            .ValidateOnStart();
         builder.Services.AddSingleton<TimestampInterceptor>();
         builder.Services.AddSingleton<DataPaths>();
         builder.Services.AddScoped<Security.SuperAdminRegistry>();
@@ -23,12 +27,7 @@ internal static class PersistenceSetup
         var configured = builder.Configuration.GetConnectionString(ConnectionStringName);
         if (options.Provider == DatabaseProvider.Postgres)
         {
-            if (string.IsNullOrWhiteSpace(configured))
-            {
-                throw new InvalidOperationException(
-                    "Database:Provider is Postgres but ConnectionStrings:Mwap is not set (e.g. ConnectionStrings__Mwap=\"Host=…;Database=mwap;Username=…;Password=…\").");
-            }
-
+            // A missing connection string is reported with every other missing setting at start-up (StartupValidation).
             builder.Services.AddDbContext<PostgresMwapDbContext>((sp, db) => db
                 .UseNpgsql(configured)
                 .UseSnakeCaseNamingConvention()

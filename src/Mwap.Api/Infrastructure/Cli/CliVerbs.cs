@@ -43,11 +43,18 @@ internal static class CliVerbs
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MwapDbContext>();
         var target = DatabaseDescription.Of(db);
+        await PersistenceSetup.EnsureMigrationsHistoryAsync(db);
         var pending = (await db.Database.GetPendingMigrationsAsync()).Count();
         await app.Services.MigrateDatabaseAsync();
         await Console.Out.WriteLineAsync(pending == 0
             ? $"{target}: already up to date."
             : $"{target}: applied {pending} migration{(pending == 1 ? "" : "s")}.");
+        var clashes = await Features.Tenants.TenantNameClashes.FindAsync(db, CancellationToken.None);
+        if (clashes.Count > 0)
+        {
+            await Console.Out.WriteLineAsync(Features.Tenants.TenantNameClashes.Describe(clashes));
+        }
+
         return 0;
     }
 

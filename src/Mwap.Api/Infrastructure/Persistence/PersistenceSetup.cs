@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace Mwap.Api.Infrastructure.Persistence;
@@ -60,7 +61,22 @@ internal static class PersistenceSetup
             await db.Database.CloseConnectionAsync();
         }
 
+        await EnsureMigrationsHistoryAsync(db, cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates EF's migrations history table (with EF's own script, so it is exactly the table EF expects) before anything
+    /// reads it. On an empty PostgreSQL database EF reads it first and logs the failed SELECT as an error, which a healthy
+    /// first start must not show.
+    /// </summary>
+    public static async Task EnsureMigrationsHistoryAsync(MwapDbContext db, CancellationToken cancellationToken = default)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            var history = db.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>();
+            await db.Database.ExecuteSqlRawAsync(history.GetCreateIfNotExistsScript(), cancellationToken);
+        }
     }
 
     /// <summary>True when <c>Database:MigrateOnStartup</c> asks for migrations at start-up.</summary>

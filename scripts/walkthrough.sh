@@ -40,7 +40,7 @@ stop() {
 }
 trap stop EXIT
 # A watchdog, so a server that never comes up fails the run instead of hanging it.
-( sleep 300; echo "walkthrough: timed out after 300 s" >> "$output"; kill -TERM -- "-$group" 2>/dev/null ) &
+( sleep 600; echo "walkthrough: timed out after 600 s" >> "$output"; kill -TERM -- "-$group" 2>/dev/null ) &
 watchdog=$!
 status=0
 wait "$group" || status=$?

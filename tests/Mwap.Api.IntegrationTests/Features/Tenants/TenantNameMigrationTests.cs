@@ -13,8 +13,6 @@ namespace Mwap.Api.IntegrationTests.Features.Tenants;
 /// </summary>
 public sealed class TenantNameMigrationTests
 {
-    private const string Before = "20261129011149_FileIndexForeignKeyIndex";
-
     private const string Insert =
         "INSERT INTO tenants (id, name, owner_id, archived, created_at, updated_at, version, settings_allow_public_projects, " +
         "settings_max_projects, settings_features_advanced_security, settings_features_cloud_integrations, settings_features_custom_branding, " +
@@ -33,7 +31,9 @@ public sealed class TenantNameMigrationTests
         await using var database = await TestDatabase.CreateAsync();
         await using var db = Open(database);
         var migrator = db.GetService<IMigrator>();
-        await migrator.MigrateAsync(Before, TestContext.Current.CancellationToken);
+        var migrations = db.Database.GetMigrations().ToList();
+        var before = migrations[migrations.FindIndex(m => m.EndsWith("_I14TenantNameCaseInsensitive", StringComparison.Ordinal)) - 1];
+        await migrator.MigrateAsync(before, TestContext.Current.CancellationToken);
         foreach (var (id, name, owner, created) in new[]
         {
             ("6b0000000000000000000001", "Clash Corp", "auth0|clash-a", "2026-01-01 00:00:00"),

@@ -100,9 +100,9 @@ public sealed class DevModeTests(DevModeApiFactory factory) : IClassFixture<DevM
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        // A verb (or a server that should have refused to start) still running after two minutes is a failure, not a hang.
+        // A verb (or a server that should have refused to start) still running after five minutes is a failure, not a hang.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        timeout.CancelAfter(TimeSpan.FromMinutes(5));
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -110,7 +110,7 @@ public sealed class DevModeTests(DevModeApiFactory factory) : IClassFixture<DevM
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'{string.Join(' ', args)}' did not exit within two minutes; stderr: {await stderr}");
+            throw new TimeoutException($"'{string.Join(' ', args)}' did not exit within five minutes; stderr: {await stderr}");
         }
 
         return (process.ExitCode, await stdout, await stderr);

@@ -8,9 +8,25 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# Runs a dotnet command, shows its output, and fails when it printed any warning: a clean restore and build are part of
+# the product (a warning on stdout breaks, for one, `TOKEN=$(dotnet run … dev-token …)`).
+no_warnings() {
+    local log
+    log=$(mktemp)
+    "$@" 2>&1 | tee "$log"
+    if grep -qE ': warning [A-Z]+[0-9]+' "$log"; then
+        echo "FAILED: '$*' printed warnings (see above); fix them, do not silence them." >&2
+        rm -f "$log"
+        exit 1
+    fi
+    rm -f "$log"
+}
+
 step "prerequisites (redis-server for the scale-out tests)"
 if ! command -v redis-server >/dev/null 2>&1; then
-    # A fresh CI machine: install Debian's package quietly (the package lists may need a refresh first).
+    # A fresh CI machine: say what is installed and why, then install Debian's package (refreshing the lists if needed).
+    echo "redis-server is missing: installing Debian's redis-server package with apt-get (the PostgreSQL pass starts"
+    echo "a throwaway Redis for the scale-out tests; nothing is left running)."
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     export DEBIAN_FRONTEND=noninteractive
     $SUDO apt-get install -y -qq redis-server >/dev/null 2>&1 ||
@@ -18,20 +34,23 @@ if ! command -v redis-server >/dev/null 2>&1; then
 fi
 redis-server --version
 
-step "restore"
-dotnet restore Mwap.slnx
+step "restore (any warning fails the run)"
+no_warnings dotnet restore Mwap.slnx
 
 step "format (dotnet format --verify-no-changes)"
 dotnet format Mwap.slnx --verify-no-changes --no-restore
 
-step "build (warnings are errors)"
-dotnet build Mwap.slnx --no-restore
+step "build (warnings are errors; any warning fails the run)"
+no_warnings dotnet build Mwap.slnx --no-restore
 
 step "unit tests (including: the model has no changes that a migration does not cover)"
 dotnet test --project tests/Mwap.Api.Tests --no-build
 
 step "fake provider self-checks (Google Drive, Dropbox, Microsoft Graph fakes over real HTTP)"
 dotnet test --project tests/Mwap.FakeProviders.Tests --no-build
+
+step "README walk-through (scripts/walkthrough.sh: the README's commands, in order, against a fresh server and the fakes)"
+./scripts/walkthrough.sh
 
 step "integration tests on SQLite"
 # (the scale-out and outage classes need PostgreSQL by nature: they run in the PostgreSQL pass only)

@@ -20,9 +20,21 @@ using Mwap.Api.Infrastructure.Observability;
 using Mwap.Api.Infrastructure.Persistence;
 using Mwap.Api.Infrastructure.Security;
 
-var verb = CliVerbs.Parse(args, out var hostArgs);
+var commandLine = CliCommandLine.Parse(args, CliVerbs.All);
+if (commandLine.Help)
+{
+    Console.Out.WriteLine(CliCommandLine.UsageText(CliVerbs.All));
+    return 0;
+}
+
+if (commandLine.Error is not null)
+{
+    return CliCommandLine.WriteError(commandLine.Error, CliVerbs.All);
+}
+
+var verb = commandLine.Invocation;
 DefaultEnvironment.Apply();
-var builder = WebApplication.CreateBuilder(hostArgs);
+var builder = WebApplication.CreateBuilder(commandLine.HostArgs);
 
 builder.AddObservability(commandLine: verb is not null);
 builder.AddTelemetry();
@@ -46,7 +58,12 @@ builder.Services.AddNotificationsFeature();
 var app = builder.Build();
 if (verb is not null)
 {
-    return await verb.RunAsync(app);
+    return await CliVerbs.RunAsync(app, verb);
+}
+
+if (!StartupValidation.Check(app))
+{
+    return 1;
 }
 
 app.UseMwapPipeline();

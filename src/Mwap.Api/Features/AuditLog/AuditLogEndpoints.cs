@@ -25,12 +25,15 @@ internal static class AuditLogEndpoints
         [FromQuery] string? Actor,
         [FromQuery] string? TargetType,
         [FromQuery] string? TargetId,
-        [FromQuery] DateTime? From,
-        [FromQuery] DateTime? To,
-        [FromQuery] int? Limit,
+        [FromQuery] string? From,
+        [FromQuery] string? To,
+        [FromQuery] string? Limit,
         [FromQuery] string? Cursor,
         [FromQuery] string? TenantId)
     {
-        public AuditLogFilter ToFilter() => new(Action, Actor, TargetType, TargetId, From, To, Limit, Cursor);
+        /// <summary>Parsed here (read as text) so a bad value names the parameter and its rule.</summary>
+        public AuditLogFilter ToFilter() => new(Action, Actor, TargetType, TargetId,
+            QueryParameters.Timestamp("from", From), QueryParameters.Timestamp("to", To),
+            QueryParameters.WholeNumber("limit", Limit, 1, AuditLogQueries.MaxLimit), Cursor);
     }
 }

@@ -41,7 +41,7 @@ internal sealed class AuditLogQueries(MwapDbContext db)
         var limit = filter.Limit ?? 50;
         if (limit is < 1 or > MaxLimit)
         {
-            throw new BadRequestException(ErrorCodes.InvalidInput, "Invalid query", new Dictionary<string, string> { ["limit"] = $"Must be between 1 and {MaxLimit}" });
+            throw QueryParameters.Invalid("limit", $"limit must be a whole number from 1 to {MaxLimit}");
         }
 
         var query = db.AuditLogs.AsNoTracking();
@@ -111,6 +111,6 @@ internal sealed class AuditLogQueries(MwapDbContext db)
         {
         }
 
-        throw new BadRequestException(ErrorCodes.InvalidInput, "Invalid query", new Dictionary<string, string> { ["cursor"] = "Is not a cursor this server issued" });
+        throw QueryParameters.Invalid("cursor", "cursor is not one this server issued (use nextCursor of the previous page)");
     }
 }

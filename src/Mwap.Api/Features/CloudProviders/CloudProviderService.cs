@@ -98,22 +98,28 @@ internal sealed class CloudProviderService(
     }
 
     /// <summary>Creates any of the three standard providers that do not exist yet (by slug). Returns the slugs created.</summary>
-    public async Task<IReadOnlyList<string>> SeedStandardAsync(string actor, Func<string, SeedCredentials?> credentials, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates each standard provider that does not exist yet and has credentials; reports per provider what it did
+    /// (created, already there, or skipped for want of credentials) instead of stopping at the first gap.
+    /// </summary>
+    public async Task<IReadOnlyList<SeedOutcome>> SeedStandardAsync(string actor, Func<string, SeedCredentials?> credentials, CancellationToken cancellationToken)
     {
-        var created = new List<string>();
+        var outcomes = new List<SeedOutcome>();
         foreach (var standard in StandardProviders.All)
         {
             if (await db.Set<CloudProvider>().AnyAsync(p => p.Slug == standard.Slug || p.Name == standard.Name, cancellationToken))
             {
+                outcomes.Add(new(standard.Slug, SeedResult.Exists, "already exists, left unchanged"));
                 continue;
             }
 
             var creds = credentials(standard.Slug);
             if (string.IsNullOrWhiteSpace(creds?.ClientId) || string.IsNullOrWhiteSpace(creds.ClientSecret))
             {
-                throw new InvalidOperationException(
-                    $"No client credentials for {standard.Slug}: set CloudProviders:Seed:{standard.Slug}:ClientId and :ClientSecret " +
-                    $"(or {standard.EnvironmentPrefix}_CLIENT_ID and {standard.EnvironmentPrefix}_CLIENT_SECRET).");
+                outcomes.Add(new(standard.Slug, SeedResult.MissingCredentials,
+                    $"skipped: no client credentials (set CloudProviders:Seed:{standard.Slug}:ClientId and :ClientSecret, " +
+                    $"or {standard.EnvironmentPrefix}_CLIENT_ID and {standard.EnvironmentPrefix}_CLIENT_SECRET)"));
+                continue;
             }
 
             await CreateAsync(actor, new CreateCloudProviderRequest
@@ -127,10 +133,10 @@ internal sealed class CloudProviderService(
                 ClientId = creds.ClientId,
                 ClientSecret = creds.ClientSecret,
             }, cancellationToken);
-            created.Add(standard.Slug);
+            outcomes.Add(new(standard.Slug, SeedResult.Created, "created"));
         }
 
-        return created;
+        return outcomes;
     }
 
     private async Task<CloudProvider> FindAsync(string id, bool tracking, CancellationToken cancellationToken)

@@ -19,3 +19,13 @@ internal static class StandardProviders
             ["Files.Read", "User.Read", "offline_access"], "MICROSOFT"),
     ];
 }
+
+internal enum SeedResult
+{
+    Created,
+    Exists,
+    MissingCredentials,
+}
+
+/// <summary>What <c>providers seed</c> did with one standard provider.</summary>
+internal sealed record SeedOutcome(string Slug, SeedResult Result, string Description);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Mwap.Api.Features.Integrations.Health;
 using Mwap.Api.Features.Integrations.OAuth;
 using Mwap.Api.Features.Integrations.Providers;
@@ -12,7 +13,8 @@ internal static class IntegrationsFeature
     /// <summary>Integrations, the OAuth connect flow, the provider clients and the token/health jobs.</summary>
     public static IServiceCollection AddIntegrationsFeature(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<OAuthOptions>().BindConfiguration(OAuthOptions.SectionName);
+        services.AddOptions<OAuthOptions>().BindConfiguration(OAuthOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OAuthOptions>, OAuthOptionsValidator>();
         services.AddOptions<IntegrationJobsOptions>().BindConfiguration(IntegrationJobsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddCloudStorageClients(configuration);
         services.AddSingleton<OAuthKeys>();

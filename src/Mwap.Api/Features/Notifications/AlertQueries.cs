@@ -42,7 +42,7 @@ internal sealed class AlertQueries(MwapDbContext db)
         var take = limit ?? DefaultLimit;
         if (take is < 1 or > MaxLimit)
         {
-            throw Invalid("limit", $"Must be between 1 and {MaxLimit}");
+            throw Invalid("limit", $"limit must be a whole number from 1 to {MaxLimit}");
         }
 
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, cancellationToken))
@@ -81,9 +81,9 @@ internal sealed class AlertQueries(MwapDbContext db)
         {
         }
 
-        throw Invalid("cursor", "Is not a cursor this server issued");
+        throw Invalid("cursor", "cursor is not one this server issued (use nextCursor of the previous page)");
     }
 
     private static BadRequestException Invalid(string field, string message) =>
-        new(ErrorCodes.InvalidInput, "Invalid query", new Dictionary<string, string> { [field] = message });
+        QueryParameters.Invalid(field, message);
 }

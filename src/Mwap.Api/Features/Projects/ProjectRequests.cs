@@ -40,6 +40,8 @@ internal sealed record CreateProjectRequest : IRequestBody, IValidatableObject
     [MaxLength(1000)]
     public List<MemberInput>? Members { get; init; }
 
+    /// <summary>Computed from the two spellings; not part of the request (kept out of the body and the OpenAPI schema).</summary>
+    [JsonIgnore]
     public string? EffectiveIntegrationId => CloudIntegrationId ?? IntegrationId;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -17,13 +17,21 @@ internal sealed class Tenant : IHasTimestamps, IVersioned
     {
         Id = id;
         OwnerId = ownerId;
-        Name = name;
+        Rename(name);
         Description = description;
         Settings = settings;
     }
 
     public string Id { get; private set; } = null!;
     public string Name { get; private set; } = null!;
+
+    /// <summary>
+    /// The name folded to lower case: the unique index is on this column, so "Acme Corp" and "acme corp" cannot both
+    /// exist on either database whatever its collation. Tenants that clashed before the index existed carry their id as a
+    /// suffix here (see <see cref="TenantNameClashes"/>) until an owner renames them.
+    /// </summary>
+    public string NameNormalized { get; private set; } = null!;
+
     public string? Description { get; private set; }
 
     /// <summary>The identity-provider subject of the owner. Never changes.</summary>
@@ -45,7 +53,13 @@ internal sealed class Tenant : IHasTimestamps, IVersioned
     public DateTime UpdatedAt { get; set; }
     public int Version { get; set; }
 
-    public void Rename(string name) => Name = name;
+    public void Rename(string name)
+    {
+        Name = name;
+        NameNormalized = NormalizeName(name);
+    }
+
+    public static string NormalizeName(string name) => name.Trim().ToLowerInvariant();
 
     public void SetOwnerEmail(string? email) => OwnerEmail = email;
 

@@ -44,7 +44,8 @@ internal sealed partial class TenantService(
             throw AlreadyExists();
         }
 
-        if (await db.Tenants.AnyAsync(t => t.Name == name, cancellationToken))
+        var normalized = Tenant.NormalizeName(name);
+        if (await db.Tenants.AnyAsync(t => t.NameNormalized == normalized, cancellationToken))
         {
             throw NameExists();
         }
@@ -88,7 +89,8 @@ internal sealed partial class TenantService(
         if (request.Name is not null && request.Name.Trim() != tenant.Name)
         {
             var name = request.Name.Trim();
-            if (await db.Tenants.AnyAsync(t => t.Name == name && t.Id != tenantId, cancellationToken))
+            var normalized = Tenant.NormalizeName(name);
+            if (await db.Tenants.AnyAsync(t => t.NameNormalized == normalized && t.Id != tenantId, cancellationToken))
             {
                 throw NameExists();
             }
@@ -167,7 +169,7 @@ internal sealed partial class TenantService(
         {
             throw AlreadyExists();
         }
-        catch (DbUpdateException e) when (UniqueViolation.IsOn(e, TenantConfiguration.NameIndex, "tenants", "name"))
+        catch (DbUpdateException e) when (UniqueViolation.IsOn(e, TenantConfiguration.NameIndex, "tenants", "name_normalized"))
         {
             throw NameExists();
         }

@@ -1,157 +1,144 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Mwap.Api.Features.CloudProviders;
 using Mwap.Api.Infrastructure.Persistence;
 using Mwap.Api.Infrastructure.Security;
 
 namespace Mwap.Api.Infrastructure.Cli;
 
 /// <summary>
-/// Administrative verbs run through the same host and configuration as the server:
-/// <c>migrate</c>, <c>dev-token --sub S [--email E] [--name N]</c>, <c>superadmin add|remove SUB</c>, <c>superadmin list</c>.
-/// Logs go to stderr; stdout carries only each verb's result.
+/// Administrative verbs, run through the same host and configuration as the server. Logs go to stderr; stdout carries
+/// only each verb's result. To add a verb, add a row to <see cref="All"/> (its words, positional arguments, options,
+/// one-line summary, and the method that runs it); parsing, usage and argument errors follow from the row.
 /// </summary>
-internal sealed class CliVerbs
+internal static class CliVerbs
 {
-    private static readonly string[] Verbs = ["migrate", "dev-token", "superadmin", "providers", "keys", "import", "help", "--help"];
-    private readonly string[] _args;
+    public static readonly IReadOnlyList<CliVerb> All =
+    [
+        new("migrate", [], [], "apply pending database migrations, say which database, and exit", MigrateAsync),
+        new("dev-token", [], [new("--sub", "S", Required: true), new("--email", "E"), new("--name", "N"), new("--hours", "H", Min: 1, Max: 720)],
+            "print a development token (Development only; H default 24)", DevTokenAsync),
+        new("superadmin add", ["SUB"], [], "make SUB a superadmin (running instances see it within seconds)",
+            (app, call) => Features.SuperAdmins.SuperAdminVerb.RunAsync(app, ["add", call.Arguments[0]])),
+        new("superadmin remove", ["SUB"], [], "remove a superadmin (never the last one)",
+            (app, call) => Features.SuperAdmins.SuperAdminVerb.RunAsync(app, ["remove", call.Arguments[0]])),
+        new("superadmin list", [], [], "list the superadmins", (app, _) => Features.SuperAdmins.SuperAdminVerb.RunAsync(app, ["list"])),
+        new("providers list", [], [], "list cloud providers (slug, name, whether client id and secret are stored)", ProviderVerbs.ListAsync),
+        new("providers seed", [], [], "create google-drive, dropbox and onedrive from configured client credentials", ProviderVerbs.SeedAsync),
+        new("keys rotate", [], [new("--batch", "N", Min: 1, Max: 10_000)], "re-encrypt every stored secret under Encryption:ActiveKeyId (resumable)",
+            RotateKeysAsync),
+        new("import mwap", ["SOURCE"],
+            [new("--legacy-key", "KEY"), new("--legacy-key-env", "VAR"), new("--dry-run", "", Flag: true), new("--overwrite", "", Flag: true),
+                new("--tenant", "ID"), new("--batch", "N", Min: 1, Max: 10_000), new("--report", "FILE")],
+            "import an MWAP MongoDB dump or export (see docs/migrating-from-mwap.md)", ImportAsync),
+    ];
 
-    private CliVerbs(string[] args) => _args = args;
-
-    /// <summary>Splits the verb and its arguments from the host's own arguments (configuration overrides).</summary>
-    public static CliVerbs? Parse(string[] args, out string[] hostArgs)
-    {
-        if (args.Length == 0 || !Verbs.Contains(args[0], StringComparer.Ordinal))
-        {
-            hostArgs = args;
-            return null;
-        }
-
-        hostArgs = [];
-        return new CliVerbs(args);
-    }
-
-    public async Task<int> RunAsync(WebApplication app)
+    /// <summary>Runs the verb; a configuration the verb cannot work with is reported in one line per setting (exit 1).</summary>
+    public static async Task<int> RunAsync(WebApplication app, CliInvocation invocation)
     {
         try
         {
-            return _args[0] switch
-            {
-                "migrate" => await MigrateAsync(app),
-                "dev-token" => DevToken(app),
-                "superadmin" => await Features.SuperAdmins.SuperAdminVerb.RunAsync(app, _args[1..]),
-                "providers" when _args is [_, "seed"] => await SeedProvidersAsync(app),
-                "keys" when _args is [_, "rotate", ..] => await RotateKeysAsync(app),
-                "import" => await Features.Import.ImportCommand.RunAsync(app.Services, _args, Console.Out, Console.Error, CancellationToken.None),
-                _ => Usage(),
-            };
+            return await invocation.Verb.RunAsync(app, invocation);
         }
         catch (OptionsValidationException e)
         {
-            await Console.Error.WriteLineAsync("Configuration error: " + string.Join("; ", e.Failures));
-            return 2;
+            await Console.Error.WriteLineAsync(StartupValidation.Describe(e, app.Environment.EnvironmentName));
+            return 1;
         }
     }
 
-    private static async Task<int> MigrateAsync(WebApplication app)
+    private static async Task<int> MigrateAsync(WebApplication app, CliInvocation invocation)
     {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MwapDbContext>();
+        var target = DatabaseDescription.Of(db);
+        await PersistenceSetup.EnsureMigrationsHistoryAsync(db);
+        var pending = (await db.Database.GetPendingMigrationsAsync()).Count();
         await app.Services.MigrateDatabaseAsync();
-        await Console.Error.WriteLineAsync("Migrations applied.");
+        await Console.Out.WriteLineAsync(pending == 0
+            ? $"{target}: already up to date."
+            : $"{target}: applied {pending} migration{(pending == 1 ? "" : "s")}.");
+        var clashes = await Features.Tenants.TenantNameClashes.FindAsync(db, CancellationToken.None);
+        if (clashes.Count > 0)
+        {
+            await Console.Out.WriteLineAsync(Features.Tenants.TenantNameClashes.Describe(clashes));
+        }
+
         return 0;
     }
 
-    private int DevToken(WebApplication app)
+    private static Task<int> DevTokenAsync(WebApplication app, CliInvocation invocation)
     {
-        var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
-        if (app.Environment.IsProduction())
+        // Checked before the options are read: outside Development the Auth section itself is invalid without an authority.
+        if (!app.Environment.IsDevelopment())
         {
-            Console.Error.WriteLine("dev-token is refused in Production.");
-            return 1;
+            Console.Error.WriteLine($"dev-token works only in the Development environment (this is {app.Environment.EnvironmentName}).");
+            return Task.FromResult(1);
         }
 
+        var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
         if (!auth.IsDevelopmentMode)
         {
             Console.Error.WriteLine("dev-token works only in development mode (no Auth:Authority configured).");
-            return 1;
+            return Task.FromResult(1);
         }
 
-        var sub = Option("--sub");
-        if (string.IsNullOrWhiteSpace(sub))
-        {
-            Console.Error.WriteLine("Usage: dev-token --sub <sub> [--email E] [--name N] [--hours H]");
-            return 2;
-        }
-
-        var hours = int.TryParse(Option("--hours"), out var h) && h is > 0 and <= 720 ? h : 24;
         var key = app.Services.GetRequiredService<DevSigningKey>();
         var time = app.Services.GetRequiredService<TimeProvider>();
-        Console.Out.WriteLine(key.CreateToken(auth.DevIssuer, auth.EffectiveAudience, sub, Option("--email"), Option("--name"),
-            TimeSpan.FromHours(hours), time.GetUtcNow()));
-        return 0;
+        Console.Out.WriteLine(key.CreateToken(auth.DevIssuer, auth.EffectiveAudience, invocation.Option("--sub")!, invocation.Option("--email"),
+            invocation.Option("--name"), TimeSpan.FromHours(invocation.IntOption("--hours", 24)), time.GetUtcNow()));
+        return Task.FromResult(0);
     }
 
-    private static async Task<int> SeedProvidersAsync(WebApplication app)
+    // The importer reads its own argument list (it also runs from tests and the benchmark); the table has already checked it.
+    private static Task<int> ImportAsync(WebApplication app, CliInvocation invocation)
     {
-        await app.Services.MigrateDatabaseAsync();
-        await using var scope = app.Services.CreateAsyncScope();
-        var options = scope.ServiceProvider.GetRequiredService<IOptions<CloudProvidersOptions>>().Value;
-        SeedCredentials? Credentials(string slug)
+        var args = new List<string> { "import", "mwap", invocation.Arguments[0] };
+        foreach (var option in invocation.Verb.Options.Where(o => invocation.Options.ContainsKey(o.Name)))
         {
-            var configured = options.Seed.GetValueOrDefault(slug);
-            var prefix = StandardProviders.All.First(p => p.Slug == slug).EnvironmentPrefix;
-            return new SeedCredentials
+            args.Add(option.Name);
+            if (!option.Flag)
             {
-                ClientId = configured?.ClientId ?? Environment.GetEnvironmentVariable($"{prefix}_CLIENT_ID"),
-                ClientSecret = configured?.ClientSecret ?? Environment.GetEnvironmentVariable($"{prefix}_CLIENT_SECRET"),
-            };
+                args.Add(invocation.Options[option.Name]);
+            }
         }
 
-        try
-        {
-            var created = await scope.ServiceProvider.GetRequiredService<CloudProviderService>().SeedStandardAsync("cli", Credentials, CancellationToken.None);
-            await Console.Out.WriteLineAsync(created.Count == 0 ? "All standard providers already exist." : $"Created: {string.Join(", ", created)}");
-            return 0;
-        }
-        catch (InvalidOperationException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
-            return 1;
-        }
+        return Features.Import.ImportCommand.RunAsync(app.Services, [.. args], Console.Out, Console.Error, CancellationToken.None);
     }
 
-    private async Task<int> RotateKeysAsync(WebApplication app)
+    private static async Task<int> RotateKeysAsync(WebApplication app, CliInvocation invocation)
     {
-        var batch = int.TryParse(Option("--batch"), out var b) && b is > 0 and <= 10_000 ? b : 200;
         await app.Services.MigrateDatabaseAsync();
         await using var scope = app.Services.CreateAsyncScope();
         var rotation = scope.ServiceProvider.GetRequiredService<SecretRotation>();
-        var result = await rotation.RotateAsync(batch, p =>
-            Console.Out.WriteLine($"{p.Column}: {p.Done}/{p.Total} re-encrypted" + (p.Failed > 0 ? $", {p.Failed} undecryptable" : "")),
+        var result = await rotation.RotateAsync(invocation.IntOption("--batch", 200), p =>
+            {
+                if (p.Failure is not null)
+                {
+                    Console.Error.WriteLine($"{p.Column} {p.Failure}");
+                    return;
+                }
+
+                Console.Out.WriteLine($"{p.Column}: {p.Done}/{p.Total} re-encrypted" + (p.Failed > 0 ? $", {p.Failed} undecryptable" : ""));
+            },
             CancellationToken.None);
         await Console.Out.WriteLineAsync($"Done: {result.Reencrypted} re-encrypted, {result.Failed} undecryptable (left unchanged, see the audit log).");
         return result.Failed == 0 ? 0 : 1;
     }
+}
 
-    private static int Usage()
+/// <summary>Names the database a context points at: provider, host/port/name or file path; never a password.</summary>
+internal static class DatabaseDescription
+{
+    public static string Of(MwapDbContext db)
     {
-        Console.Out.WriteLine("""
-            Usage: Mwap.Api [verb]
-              (no verb)                     run the server
-              migrate                       apply pending database migrations and exit
-              dev-token --sub S [--email E] [--name N] [--hours H]
-                                            print a development token (development mode only)
-              superadmin add SUB            make SUB a superadmin (running instances see it within seconds)
-              superadmin remove SUB         remove a superadmin (never the last one)
-              superadmin list               list the superadmins
-              providers seed                create google-drive, dropbox and onedrive from configured client credentials
-              keys rotate [--batch N]       re-encrypt every stored secret under Encryption:ActiveKeyId (resumable)
-              import mwap <source> [...]    import an MWAP MongoDB export (see docs/migrating-from-mwap.md)
-            """);
-        return 0;
-    }
+        var connectionString = db.Database.GetConnectionString() ?? "";
+        if (db.Database.IsNpgsql())
+        {
+            var npgsql = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            return $"PostgreSQL database '{npgsql.Database}' on {npgsql.Host}:{npgsql.Port} as '{npgsql.Username}'";
+        }
 
-    private string? Option(string name)
-    {
-        var i = Array.IndexOf(_args, name);
-        return i >= 0 && i + 1 < _args.Length ? _args[i + 1] : null;
+        var sqlite = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
+        return $"SQLite database {Path.GetFullPath(sqlite.DataSource)}";
     }
 }

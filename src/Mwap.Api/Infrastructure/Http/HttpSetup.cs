@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Mwap.Api.Infrastructure.Http.OpenApi;
 using Mwap.Api.Infrastructure.Security;
 using Scalar.AspNetCore;
 using Serilog;
@@ -37,12 +38,7 @@ internal static class HttpSetup
                 .WithMethods("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
                 .WithExposedHeaders("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "Location", RequestBodies.IgnoredFieldsHeader)));
 
-        builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "MWAP for .NET";
-            document.Info.Description = "MWAP-compatible multi-tenant platform API. Every response uses the MWAP envelope.";
-            return Task.CompletedTask;
-        }));
+        builder.Services.AddOpenApi("v1", o => o.AddMwapConventions());
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         return builder;
     }

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace Mwap.Api.Infrastructure.Persistence;
@@ -18,7 +19,11 @@ internal static class PersistenceSetup
     public static WebApplicationBuilder AddPersistence(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName)
-            .ValidateDataAnnotations().ValidateOnStart();
+            .ValidateDataAnnotations()
+            .Validate<IConfiguration>((o, configuration) => o.Provider != DatabaseProvider.Postgres ||
+                    !string.IsNullOrWhiteSpace(configuration.GetConnectionString(ConnectionStringName)),
+                "ConnectionStrings:Mwap: required when Database:Provider is Postgres: set e.g. Host=db.internal;Port=5432;Database=mwap;Username=mwap;Password=…")
+            .ValidateOnStart();
         builder.Services.AddSingleton<TimestampInterceptor>();
         builder.Services.AddSingleton<DataPaths>();
         builder.Services.AddHostedService<DatabaseStartupService>();
@@ -28,12 +33,7 @@ internal static class PersistenceSetup
         var configured = builder.Configuration.GetConnectionString(ConnectionStringName);
         if (options.Provider == DatabaseProvider.Postgres)
         {
-            if (string.IsNullOrWhiteSpace(configured))
-            {
-                throw new InvalidOperationException(
-                    "Database:Provider is Postgres but ConnectionStrings:Mwap is not set (e.g. ConnectionStrings__Mwap=\"Host=…;Database=mwap;Username=…;Password=…\").");
-            }
-
+            // A missing connection string is reported with every other missing setting at start-up (StartupValidation).
             builder.Services.AddDbContextPool<PostgresMwapDbContext>((sp, db) => db
                 .UseNpgsql(configured)
                 .UseSnakeCaseNamingConvention()
@@ -66,7 +66,22 @@ internal static class PersistenceSetup
             await db.Database.CloseConnectionAsync();
         }
 
+        await EnsureMigrationsHistoryAsync(db, cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates EF's migrations history table (with EF's own script, so it is exactly the table EF expects) before anything
+    /// reads it. On an empty PostgreSQL database EF reads it first and logs the failed SELECT as an error, which a healthy
+    /// first start must not show.
+    /// </summary>
+    public static async Task EnsureMigrationsHistoryAsync(MwapDbContext db, CancellationToken cancellationToken = default)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            var history = db.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>();
+            await db.Database.ExecuteSqlRawAsync(history.GetCreateIfNotExistsScript(), cancellationToken);
+        }
     }
 
     /// <summary>True when <c>Database:MigrateOnStartup</c> asks for migrations at start-up.</summary>

@@ -7,7 +7,7 @@ namespace Mwap.Api.Infrastructure.Persistence;
 /// migrations (when <c>Database:MigrateOnStartup</c>) and seeds superadmins from <c>Auth:SuperAdmins</c>.
 /// Registered ahead of every other hosted service so they all see the current schema.
 /// </summary>
-internal sealed class DatabaseStartupService(IServiceProvider services) : IHostedService
+internal sealed partial class DatabaseStartupService(IServiceProvider services, ILogger<DatabaseStartupService> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -18,7 +18,15 @@ internal sealed class DatabaseStartupService(IServiceProvider services) : IHoste
 
         await using var scope = services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<SuperAdminRegistry>().SeedFromConfigurationAsync(cancellationToken);
+        var clashes = await Features.Tenants.TenantNameClashes.FindAsync(scope.ServiceProvider.GetRequiredService<MwapDbContext>(), cancellationToken);
+        if (clashes.Count > 0)
+        {
+            LogNameClashes(logger, Features.Tenants.TenantNameClashes.Describe(clashes));
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Report}")]
+    private static partial void LogNameClashes(ILogger logger, string report);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

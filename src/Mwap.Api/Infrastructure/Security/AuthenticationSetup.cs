@@ -19,13 +19,16 @@ internal static class AuthenticationSetup
     {
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate<IHostEnvironment>((o, environment) => !o.IsDevelopmentMode || !environment.IsProduction(),
-                "Auth:Authority is required in Production (development tokens are refused there).")
+            // Development mode (a local signing key, dev-token) only in Development: a Staging or Testing server left
+            // without an authority must not quietly accept tokens anyone with the data directory can mint.
+            .Validate<IHostEnvironment>((o, environment) => !o.IsDevelopmentMode || environment.IsDevelopment(),
+                "Auth:Authority: required outside Development (development tokens work only there): set the OIDC issuer, e.g. https://your-tenant.eu.auth0.com/")
             .Validate(o => o.IsDevelopmentMode || !string.IsNullOrWhiteSpace(o.Audience),
-                "Auth:Audience is required when Auth:Authority is set.")
+                "Auth:Audience: required with Auth:Authority: set the API identifier your tokens carry in 'aud', e.g. https://api.your-product.com")
             .ValidateOnStart();
         builder.Services.AddSingleton<DevSigningKey>();
-        builder.Services.AddOptions<EncryptionOptions>().BindConfiguration(EncryptionOptions.SectionName);
+        builder.Services.AddOptions<EncryptionOptions>().BindConfiguration(EncryptionOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<EncryptionOptions>, EncryptionOptionsValidator>();
         builder.Services.AddSingleton<SecretProtector>();
         builder.Services.AddSingleton<ISecretProtector>(sp => sp.GetRequiredService<SecretProtector>());
         builder.Services.AddHostedService<SecretProtectorStartupCheck>();
@@ -115,8 +118,35 @@ internal static class AuthenticationSetup
                     : "Bearer error=\"invalid_token\"";
                 await ErrorResponseWriter.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized,
                     invalidToken ? ErrorCodes.InvalidToken : ErrorCodes.Unauthorized,
-                    invalidToken ? "Invalid token - missing sub claim" : "Invalid or expired token");
+                    invalidToken ? "Invalid token - missing sub claim" : ChallengeMessage(context.Request, context.AuthenticateFailure));
             },
+        };
+    }
+
+    /// <summary>
+    /// Says which of the caller's mistakes it was (no header, another scheme, not a JWT, expired, not accepted), so a
+    /// client developer can fix it; nothing about keys, issuers or audiences we expect is revealed.
+    /// </summary>
+    internal static string ChallengeMessage(HttpRequest request, Exception? failure)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            return "Missing Authorization header: send 'Authorization: Bearer <token>'";
+        }
+
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return "Unsupported authorization scheme: send 'Authorization: Bearer <token>'";
+        }
+
+        return failure switch
+        {
+            null => "Malformed token: the bearer token is empty",
+            SecurityTokenExpiredException => "Expired token: get a new one",
+            SecurityTokenNotYetValidException => "Token not yet valid: check the client's clock",
+            SecurityTokenMalformedException or ArgumentException => "Malformed token: the bearer token is not a signed JWT",
+            _ => "Invalid token: it is not signed by the trusted issuer for this API",
         };
     }
 }

@@ -23,18 +23,34 @@ internal sealed class SecretProtector : ISecretProtector
     public SecretProtector(IOptions<EncryptionOptions> options, IHostEnvironment environment, DataPaths paths)
     {
         var configured = options.Value;
-        if (configured.Keys.Count == 0 && string.IsNullOrWhiteSpace(configured.ActiveKeyId))
+        var keys = new Dictionary<string, string>(configured.Keys, StringComparer.Ordinal);
+        var activeKeyId = string.IsNullOrWhiteSpace(configured.ActiveKeyId) ? null : configured.ActiveKeyId;
+        if (!environment.IsProduction())
         {
-            if (environment.IsProduction())
+            // Outside Production a key is generated when none is configured. Once generated it stays in the ring even when
+            // keys are configured beside it (say k2 for a rotation drill), so the secrets written under it stay readable and
+            // `keys rotate` can move them; the configured active key, if any, still wins.
+            var generated = paths.File("encryption-keys.json");
+            if ((keys.Count == 0 && activeKeyId is null) || File.Exists(generated))
             {
-                throw new InvalidOperationException(
-                    "Encryption:ActiveKeyId and Encryption:Keys:{id} (base64 of 32 bytes) are required in Production. " +
-                    "Generate one with: openssl rand -base64 32");
-            }
+                var development = DevelopmentKeys.LoadOrCreate(generated);
+                foreach (var (id, key) in development.Keys)
+                {
+                    keys.TryAdd(id, key);
+                }
 
-            configured = DevelopmentKeys.LoadOrCreate(paths.File("encryption-keys.json"));
+                activeKeyId ??= development.ActiveKeyId;
+            }
         }
 
+        if (keys.Count == 0 && activeKeyId is null)
+        {
+            throw new InvalidOperationException(
+                "Encryption:ActiveKeyId and Encryption:Keys:{id} (base64 of 32 bytes) are required in Production. " +
+                "Generate one with: openssl rand -base64 32");
+        }
+
+        configured = new EncryptionOptions { Keys = keys, ActiveKeyId = activeKeyId };
         _keys = configured.Keys.ToDictionary(k => k.Key, k => DecodeKey(k.Key, k.Value), StringComparer.Ordinal);
         _activeKeyId = configured.ActiveKeyId ?? throw new InvalidOperationException("Encryption:ActiveKeyId is not set.");
         if (!_keys.ContainsKey(_activeKeyId))
@@ -66,7 +82,7 @@ internal sealed class SecretProtector : ISecretProtector
         var (keyId, payload) = Parse(envelope, context);
         if (!_keys.TryGetValue(keyId, out var key))
         {
-            throw new SecretUnavailableException($"Secret {context} is encrypted under unknown key '{keyId}'.");
+            throw new SecretUnavailableException($"unknown key {keyId}: secret {context} is encrypted under a key that is not in Encryption:Keys.");
         }
 
         if (payload.Length < NonceSize + TagSize)

@@ -14,7 +14,7 @@ namespace Mwap.Api.Infrastructure.Security;
 /// </summary>
 internal sealed partial class SecretRotation(MwapDbContext db, SecretProtector protector, IAuditLog audit, ILogger<SecretRotation> logger)
 {
-    public sealed record Progress(string Column, int Done, int Total, int Failed);
+    public sealed record Progress(string Column, int Done, int Total, int Failed, string? Failure = null);
 
     public sealed record Result(int Reencrypted, int Failed);
 
@@ -67,6 +67,7 @@ internal sealed partial class SecretRotation(MwapDbContext db, SecretProtector p
                     db.Entry(row).State = EntityState.Unchanged;
                     audit.Record("secret.decrypt.failed", table, getId(row), null, new { column, reason = e.Message }, AuditOutcome.Failure);
                     LogUndecryptable(logger, column, getId(row));
+                    report(new Progress(column, done, total, failed, $"row {getId(row)}: {e.Message}"));
                 }
             }
 

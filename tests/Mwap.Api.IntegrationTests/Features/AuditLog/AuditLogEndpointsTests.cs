@@ -199,7 +199,19 @@ public sealed class AuditLogEndpointsTests(MwapApiFactory factory) : IClassFixtu
     public async Task Limit_NotANumber_Returns400()
     {
         var s = await ProjectScenario.CreateAsync(factory);
-        await (await s.TenantOwner.Client.GetAsync(TenantLogsUrl(s.TenantId, "?limit=ten"))).AssertErrorAsync(HttpStatusCode.BadRequest, InvalidInput);
+        var error = await (await s.TenantOwner.Client.GetAsync(TenantLogsUrl(s.TenantId, "?limit=ten"))).AssertErrorAsync(HttpStatusCode.BadRequest, InvalidInput);
+        Assert.Equal("limit must be a whole number from 1 to 200", error.GetProperty("message").GetString());
+        Assert.Equal("limit must be a whole number from 1 to 200", error.GetProperty("details").GetProperty("limit").GetString());
+    }
+
+    [Theory]
+    [InlineData("from", "yesterday")]
+    [InlineData("to", "2026-13-45")]
+    public async Task Dates_NotIso8601_Return400NamingTheParameter(string parameter, string value)
+    {
+        var s = await ProjectScenario.CreateAsync(factory);
+        var error = await (await s.TenantOwner.Client.GetAsync(TenantLogsUrl(s.TenantId, $"?{parameter}={value}"))).AssertErrorAsync(HttpStatusCode.BadRequest, InvalidInput);
+        Assert.StartsWith($"{parameter} must be an ISO-8601 date or time", error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -156,6 +156,8 @@ public sealed class IntegrationAlertsTests(AlertsApiFactory factory) : IClassFix
         Assert.False(second.GetProperty("hasMore").GetBoolean());
 
         await (await owner.GetAsync($"/api/v1/tenants/{tenantId}/alerts?limit=0")).AssertErrorAsync(HttpStatusCode.BadRequest, "validation/invalid-input");
+        var notANumber = await (await owner.GetAsync($"/api/v1/tenants/{tenantId}/alerts?limit=many")).AssertErrorAsync(HttpStatusCode.BadRequest, "validation/invalid-input");
+        Assert.Equal("limit must be a whole number from 1 to 200", notANumber.GetProperty("message").GetString());
         await (await owner.GetAsync($"/api/v1/tenants/{tenantId}/alerts?cursor=bogus")).AssertErrorAsync(HttpStatusCode.BadRequest, "validation/invalid-input");
     }
 

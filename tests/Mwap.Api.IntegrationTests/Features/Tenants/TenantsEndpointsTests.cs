@@ -69,6 +69,22 @@ public sealed partial class TenantsEndpointsTests(MwapApiFactory factory) : ICla
     }
 
     [Fact]
+    public async Task Create_WithTheSameNameInAnotherCase_Returns409NameExists_AndRenameToItToo()
+    {
+        var (_, tenant) = await CreateTenantAsync();
+        var name = tenant.GetProperty("name").GetString()!;
+        var other = factory.CreateClientFor(TestUsers.NewSubject());
+        await (await other.PostJsonAsync("/api/v1/tenants", new { name = name.ToUpperInvariant() })).AssertErrorAsync(HttpStatusCode.Conflict, "tenant/name-exists");
+        await (await other.PostJsonAsync("/api/v1/tenants", new { name = " " + name.ToLowerInvariant() + " " })).AssertErrorAsync(HttpStatusCode.Conflict, "tenant/name-exists");
+
+        var (client, second) = await CreateTenantAsync();
+        var id = second.GetProperty("_id").GetString();
+        await (await client.PatchJsonAsync($"/api/v1/tenants/{id}", new { name = name.ToUpperInvariant() })).AssertErrorAsync(HttpStatusCode.Conflict, "tenant/name-exists");
+        var ownCase = second.GetProperty("name").GetString()!.ToUpperInvariant();
+        Assert.Equal(ownCase, (await client.PatchJsonAsync($"/api/v1/tenants/{id}", new { name = ownCase }).ReadDataAsync()).GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task Create_WithNameOfArchivedTenant_Returns409NameExists()
     {
         var (client, tenant) = await CreateTenantAsync();

@@ -7,9 +7,11 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Mwap.Api.IntegrationTests.Infrastructure.Hosting;
 
-/// <summary>Development mode exactly as DESIGN.md §5: no authority configured and not Production.</summary>
+/// <summary>Development mode exactly as DESIGN.md §5: the Development environment and no authority configured.</summary>
 public sealed class DevModeApiFactory : MwapApiFactory
 {
+    protected override string EnvironmentName => "Development";
+
     protected override IReadOnlyDictionary<string, string?> ExtraSettings { get; } =
         new Dictionary<string, string?> { ["Auth:Authority"] = "", ["Auth:Audience"] = "" };
 }
@@ -98,7 +100,19 @@ public sealed class DevModeTests(DevModeApiFactory factory) : IClassFixture<DevM
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        // A verb (or a server that should have refused to start) still running after five minutes is a failure, not a hang.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(5));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"'{string.Join(' ', args)}' did not exit within five minutes; stderr: {await stderr}");
+        }
+
         return (process.ExitCode, await stdout, await stderr);
     }
 }

@@ -4,7 +4,10 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Mwap.Api.IntegrationTests.Infrastructure.Security;
 
-/// <summary>Every way a bearer token can be wrong ends in 401 auth/unauthorized, through the real JwtBearer path.</summary>
+/// <summary>
+/// Every way a bearer token can be wrong ends in 401 auth/unauthorized, through the real JwtBearer path; the message
+/// says which way (missing header, another scheme, malformed, expired, not accepted) and nothing about keys.
+/// </summary>
 public sealed class AuthenticationTests(MwapApiFactory factory) : IClassFixture<MwapApiFactory>
 {
     private const string ProtectedUrl = "/api/v1/users/me/roles";
@@ -21,7 +24,7 @@ public sealed class AuthenticationTests(MwapApiFactory factory) : IClassFixture<
     public async Task NoToken_Returns401()
     {
         var response = await factory.CreateClient().GetAsync(ProtectedUrl);
-        await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "auth/unauthorized");
+        await AssertUnauthorizedAsync(response, "Missing Authorization header");
         Assert.Contains("Bearer", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
     }
 
@@ -39,7 +42,7 @@ public sealed class AuthenticationTests(MwapApiFactory factory) : IClassFixture<
     public async Task NotAJwt_Returns401(string bearer)
     {
         var response = await factory.CreateClientWithToken(bearer).GetAsync(ProtectedUrl);
-        await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "auth/unauthorized");
+        await AssertUnauthorizedAsync(response, "Malformed token");
     }
 
     [Fact]
@@ -47,7 +50,7 @@ public sealed class AuthenticationTests(MwapApiFactory factory) : IClassFixture<
     {
         var client = factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", factory.Issuer.CreateToken(TestUsers.NewSubject()));
-        await (await client.GetAsync(ProtectedUrl)).AssertErrorAsync(HttpStatusCode.Unauthorized, "auth/unauthorized");
+        await AssertUnauthorizedAsync(await client.GetAsync(ProtectedUrl), "Unsupported authorization scheme");
     }
 
     [Fact]
@@ -89,14 +92,14 @@ public sealed class AuthenticationTests(MwapApiFactory factory) : IClassFixture<
     public async Task WrongIssuer_Returns401()
     {
         var token = factory.Issuer.CreateToken(TestUsers.NewSubject(), d => d.Issuer = "https://evil.example.com/");
-        await (await factory.CreateClientWithToken(token).GetAsync(ProtectedUrl)).AssertErrorAsync(HttpStatusCode.Unauthorized, "auth/unauthorized");
+        await AssertUnauthorizedAsync(await factory.CreateClientWithToken(token).GetAsync(ProtectedUrl), "Invalid token");
     }
 
     [Fact]
     public async Task WrongAudience_Returns401()
     {
         var token = factory.Issuer.CreateToken(TestUsers.NewSubject(), d => d.Audience = "https://some-other-api");
-        await (await factory.CreateClientWithToken(token).GetAsync(ProtectedUrl)).AssertErrorAsync(HttpStatusCode.Unauthorized, "auth/unauthorized");
+        await AssertUnauthorizedAsync(await factory.CreateClientWithToken(token).GetAsync(ProtectedUrl), "Invalid token");
     }
 
     [Fact]
@@ -108,7 +111,7 @@ public sealed class AuthenticationTests(MwapApiFactory factory) : IClassFixture<
             d.NotBefore = DateTime.UtcNow.AddHours(-2);
             d.Expires = DateTime.UtcNow.AddMinutes(-1);
         });
-        await (await factory.CreateClientWithToken(token).GetAsync(ProtectedUrl)).AssertErrorAsync(HttpStatusCode.Unauthorized, "auth/unauthorized");
+        await AssertUnauthorizedAsync(await factory.CreateClientWithToken(token).GetAsync(ProtectedUrl), "Expired token");
     }
 
     [Fact]
@@ -170,9 +173,19 @@ public sealed class AuthenticationTests(MwapApiFactory factory) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/openapi")).StatusCode);
     }
+
+    /// <summary>401 auth/unauthorized whose message starts with <paramref name="which"/> and reveals nothing about keys or expected values.</summary>
+    private async Task AssertUnauthorizedAsync(HttpResponseMessage response, string which)
+    {
+        var message = (await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "auth/unauthorized")).GetProperty("message").GetString()!;
+        Assert.StartsWith(which, message, StringComparison.Ordinal);
+        foreach (var secret in new[] { "kid", "IDX", TestIssuer.Audience, factory.Issuer.Authority, "audience", "key" })
+        {
+            Assert.DoesNotContain(secret, message, StringComparison.OrdinalIgnoreCase);
+        }
+    }
 }
 
-/// <summary>Key rotation at the issuer is picked up without restarting the server. Own factory: it rotates the issuer's keys.</summary>
 public sealed class IssuerKeyRotationTests(MwapApiFactory factory) : IClassFixture<MwapApiFactory>
 {
     [Fact]

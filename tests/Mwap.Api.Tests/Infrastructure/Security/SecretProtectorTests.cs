@@ -21,6 +21,30 @@ public sealed class SecretProtectorTests
     }
 
     [Fact]
+    public void GeneratedDevelopmentKey_StaysInTheRing_WhenKeysAreConfiguredBesideIt()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "mwap-unit-" + Guid.NewGuid().ToString("N"));
+        var generated = Create(null, [], dataDirectory: data);
+        Assert.Equal("dev1", generated.ActiveKeyId);
+        var envelope = generated.Protect("written-in-development", Row1);
+
+        var withK2 = Create("k2", new() { ["k2"] = KeyB }, dataDirectory: data);
+        Assert.Equal("k2", withK2.ActiveKeyId);
+        Assert.Equal("written-in-development", withK2.Unprotect(envelope, Row1));
+        Assert.StartsWith("mwap:v1:k2:", withK2.Protect("new", Row1), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SecretUnderAKeyInNoRing_SaysWhichKeyIsMissing()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "mwap-unit-" + Guid.NewGuid().ToString("N"));
+        var envelope = Create(null, [], dataDirectory: data).Protect("x", Row1);
+        var elsewhere = Create("k2", new() { ["k2"] = KeyB });
+        var error = Assert.Throws<SecretUnavailableException>(() => elsewhere.Unprotect(envelope, Row1));
+        Assert.StartsWith("unknown key dev1:", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RoundTrip_ReturnsThePlaintext_InTheDocumentedEnvelope()
     {
         var protector = Create("a", new() { ["a"] = KeyA });
@@ -69,7 +93,7 @@ public sealed class SecretProtectorTests
         var old = Create("a", new() { ["a"] = KeyA }).Protect("s3cr3t-value", Row1);
         var withoutA = Create("b", new() { ["b"] = KeyB });
         var error = Assert.Throws<SecretUnavailableException>(() => withoutA.Unprotect(old, Row1));
-        Assert.Contains("unknown key 'a'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown key a:", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1017,6 +1017,12 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(50)")
                         .HasColumnName("name");
 
+                    b.Property<string>("NameNormalized")
+                        .IsRequired()
+                        .HasMaxLength(75)
+                        .HasColumnType("character varying(75)")
+                        .HasColumnName("name_normalized");
+
                     b.Property<string>("OwnerEmail")
                         .HasMaxLength(320)
                         .HasColumnType("character varying(320)")
@@ -1095,9 +1101,9 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_tenants");
 
-                    b.HasIndex("Name")
+                    b.HasIndex("NameNormalized")
                         .IsUnique()
-                        .HasDatabaseName("ix_tenants_name");
+                        .HasDatabaseName("ix_tenants_name_normalized");
 
                     b.HasIndex("OwnerId")
                         .IsUnique()

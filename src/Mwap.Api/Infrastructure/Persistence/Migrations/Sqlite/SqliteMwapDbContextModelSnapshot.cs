@@ -1012,6 +1012,12 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
+                    b.Property<string>("NameNormalized")
+                        .IsRequired()
+                        .HasMaxLength(75)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name_normalized");
+
                     b.Property<string>("OwnerEmail")
                         .HasMaxLength(320)
                         .HasColumnType("TEXT")
@@ -1090,9 +1096,9 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_tenants");
 
-                    b.HasIndex("Name")
+                    b.HasIndex("NameNormalized")
                         .IsUnique()
-                        .HasDatabaseName("ix_tenants_name");
+                        .HasDatabaseName("ix_tenants_name_normalized");
 
                     b.HasIndex("OwnerId")
                         .IsUnique()

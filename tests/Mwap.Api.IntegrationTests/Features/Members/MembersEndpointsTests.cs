@@ -126,7 +126,6 @@ public sealed class MembersEndpointsTests(MwapApiFactory factory) : IClassFixtur
     [InlineData("""{"userId":"auth0|x"}""")]
     [InlineData("""{"role":"MEMBER"}""")]
     [InlineData("""{"userId":"","role":"MEMBER"}""")]
-    [InlineData("""{"userId":"auth0|x","role":"MEMBER","projectId":"0123456789abcdef01234567"}""")]
     [InlineData("""{"userId":"auth0|x","role":3}""")]
     [InlineData("""{"userId":"auth0|x","role":"MEMBER""")]
     public async Task Add_WithInvalidBody_Returns400InvalidInput(string body)
@@ -135,6 +134,17 @@ public sealed class MembersEndpointsTests(MwapApiFactory factory) : IClassFixtur
         var response = await s.ProjectOwner.Client.SendRawAsync(HttpMethod.Post, s.MembersUrl, body);
         await response.AssertErrorAsync(HttpStatusCode.BadRequest, "project/invalid-input");
         Assert.Equal(3, await MemberRowsAsync(s.ProjectId));
+    }
+
+    [Fact]
+    public async Task Add_WithAProjectIdInTheBody_IgnoresIt_TheRouteNamesTheProject()
+    {
+        var s = await ScenarioAsync();
+        var response = await s.ProjectOwner.Client.SendRawAsync(HttpMethod.Post, s.MembersUrl,
+            """{"userId":"auth0|body-project","role":"MEMBER","projectId":"0123456789abcdef01234567"}""");
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal("projectId", Assert.Single(response.Headers.GetValues("Mwap-Ignored-Fields")));
+        Assert.Equal(4, await MemberRowsAsync(s.ProjectId));
     }
 
     [Fact]

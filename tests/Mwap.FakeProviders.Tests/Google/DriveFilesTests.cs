@@ -24,6 +24,40 @@ public sealed class DriveFilesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DriveSearchFault_OrOfParents_IsEmptyOrIncomplete_WhileOneParentIsServed()
+    {
+        var files = _server.Google.Files;
+        var a = files.AddFolder("/A");
+        var b = files.AddFolder("/B");
+        files.AddFiles(a, 4, "a");
+        files.AddFiles(b, 4, "b");
+        string Url(string q) => $"{_server.GoogleApiBaseUrl}/drive/v3/files?q={Uri.EscapeDataString(q)}&fields=nextPageToken,incompleteSearch,files(id,name)";
+        var both = Url($"('{a.Id}' in parents or '{b.Id}' in parents) and trashed = false");
+        var one = Url($"'{a.Id}' in parents and trashed = false");
+
+        var (_, normal, _) = await _client.GetJsonAsync(both, _token);
+        Assert.Equal(8, normal!["files"]!.AsArray().Count);
+
+        _server.Google.DriveSearchFault = DriveSearchFault.EmptyForSeveralParents;
+        var (status, empty, _) = await _client.GetJsonAsync(both, _token);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Empty(empty!["files"]!.AsArray());
+        Assert.Null(empty["nextPageToken"]);
+        Assert.False(empty["incompleteSearch"]!.GetValue<bool>());
+        Assert.Equal(4, (await _client.GetJsonAsync(one, _token)).Body!["files"]!.AsArray().Count);
+
+        _server.Google.DriveSearchFault = DriveSearchFault.IncompleteForSeveralParents;
+        var (_, partial, _) = await _client.GetJsonAsync(both, _token);
+        Assert.True(partial!["incompleteSearch"]!.GetValue<bool>());
+        Assert.Equal(4, partial["files"]!.AsArray().Count);
+        var (_, single, _) = await _client.GetJsonAsync(one, _token);
+        Assert.False(single!["incompleteSearch"]!.GetValue<bool>());
+
+        _server.Google.DriveSearchFault = DriveSearchFault.IncompleteAlways;
+        Assert.True((await _client.GetJsonAsync(one, _token)).Body!["incompleteSearch"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task List_InParents_PagesThroughEveryChildWithNextPageToken()
     {
         var folder = _server.Google.Files.AddFolder("/Reports");

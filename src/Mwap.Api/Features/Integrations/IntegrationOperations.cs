@@ -88,6 +88,15 @@ internal sealed class IntegrationOperations(MwapDbContext db, TokenService token
             throw new UnauthorizedException("oauth/unauthorized", "The integration is not connected");
         }
 
+        if (query.FolderId is { } folderId && query.ParentPath is null)
+        {
+            // The index knows the folder's path when it has synced it; otherwise the client walks its parents.
+            var indexed = await db.Set<Files.VirtualFile>().AsNoTracking()
+                .Where(f => f.TenantId == tenantId && f.IntegrationId == integrationId && f.ProviderFileId == folderId && f.IsFolder)
+                .Select(f => f.Path).FirstOrDefaultAsync(cancellationToken);
+            query = query with { ParentPath = indexed };
+        }
+
         try
         {
             var page = await tokens.WithAccessTokenAsync(integrationId, (config, client, token) => client.ListFoldersAsync(config, token, query, cancellationToken), cancellationToken);

@@ -11,7 +11,8 @@ using Mwap.Api.Infrastructure.Security;
 namespace Mwap.Api.Features.Integrations;
 
 /// <summary>Integration records (spec #11–#15). Every method takes the tenant id first and filters on it.</summary>
-internal sealed partial class IntegrationService(MwapDbContext db, IAuditLog audit, ProviderRegistry providers, ISecretProtector secrets, TimeProvider time, ILogger<IntegrationService> logger)
+internal sealed partial class IntegrationService(MwapDbContext db, IAuditLog audit, ProviderRegistry providers, ISecretProtector secrets, TimeProvider time,
+    Tokens.TokenService tokens, ILogger<IntegrationService> logger)
 {
     public const string InvalidInputCode = "cloud-integration/invalid-input";
 
@@ -101,14 +102,16 @@ internal sealed partial class IntegrationService(MwapDbContext db, IAuditLog aud
     /// </summary>
     public async Task DeleteAsync(string tenantId, string integrationId, CancellationToken cancellationToken)
     {
-        var integration = await FindAsync(tenantId, integrationId, tracking: true, cancellationToken);
+        var integration = await FindAsync(tenantId, integrationId, tracking: false, cancellationToken);
         if (await db.Set<Project>().AnyAsync(p => p.TenantId == tenantId && p.CloudIntegrationId == integrationId, cancellationToken))
         {
             throw new ConflictException("cloud-integration/in-use", "Cloud integration is in use by existing projects");
         }
 
         var revoked = await RevokeAsync(integration, cancellationToken);
-        db.Remove(integration);
+        // Revoking may have refreshed (and stored) the tokens: delete the row as it is now.
+        var current = await FindAsync(tenantId, integrationId, tracking: true, cancellationToken);
+        db.Remove(current);
         audit.Record("cloud-integration.delete", "cloud-integration", integration.Id, tenantId, new { providerId = integration.ProviderId, revoked });
         await db.SaveChangesAsync(cancellationToken);
     }
@@ -130,7 +133,16 @@ internal sealed partial class IntegrationService(MwapDbContext db, IAuditLog aud
         {
             var access = secrets.Unprotect(integration.EncryptedAccessToken, Tokens.TokenService.AccessContext(integration.Id));
             var refresh = integration.EncryptedRefreshToken is null ? null : secrets.Unprotect(integration.EncryptedRefreshToken, Tokens.TokenService.RefreshContext(integration.Id));
-            return await providers.ClientFor(provider).RevokeAsync(providers.Configure(provider), access, refresh, cancellationToken) ? "revoked" : "not-supported";
+            try
+            {
+                return await providers.ClientFor(provider).RevokeAsync(providers.Configure(provider), access, refresh, cancellationToken) ? "revoked" : "not-supported";
+            }
+            catch (ProviderException e) when (e.Kind == ProviderErrorKind.Unauthorized && refresh is not null)
+            {
+                // Dropbox revokes by access token, and an expired one revokes nothing: refresh, then revoke with the new one.
+                return await tokens.WithAccessTokenAsync(integration.Id, (config, client, token) => client.RevokeAsync(config, token, refresh, cancellationToken),
+                    cancellationToken) ? "revoked" : "not-supported";
+            }
         }
         catch (Exception e) when (e is ProviderException or SecretUnavailableException)
         {

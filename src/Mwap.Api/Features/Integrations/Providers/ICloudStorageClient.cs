@@ -42,7 +42,8 @@ internal sealed record TokenSet(string AccessToken, string? RefreshToken, int Ex
 
 internal sealed record ProviderAccount(string? Email, string? Name, string? ProviderUserId);
 
-internal sealed record FolderQuery(string? FolderId, string? Path, string? Cursor);
+/// <summary><c>ParentPath</c>: the display path of <c>FolderId</c> when the index knows it (else the client walks the parents).</summary>
+internal sealed record FolderQuery(string? FolderId, string? Path, string? Cursor, string? ParentPath = null);
 
 internal sealed record FolderEntry(string Id, string Name, string Path);
 

@@ -11,7 +11,7 @@ internal static class FilesEndpoints
     public static RouteGroupBuilder MapFilesEndpoints(this RouteGroupBuilder api)
     {
         var files = api.MapGroup("/projects/{id}/files").WithTags("Files")
-            .WithMetadata(new InvalidInputCode(ProjectFiles.InvalidQueryCode)).RequireAuthorization(Policies.ProjectMember);
+            .WithMetadata(new InvalidInputCode(FileQueryParser.InvalidQueryCode)).RequireAuthorization(Policies.ProjectMember);
 
         files.MapGet("/", async (string id, string? folderId, string? path, string? folder, string? search, string? type, string? sort, string? order,
                 string? limit, string? cursor, string? live, string? recursive, ProjectFiles service, CancellationToken ct) =>
@@ -20,7 +20,7 @@ internal static class FilesEndpoints
             .WithName("ListProjectFiles")
             .WithSummary("Lists the project's folder from the file index (or live from the provider with live=true).");
 
-        files.MapGet("/{fileId}/download", async (string id, string fileId, bool? redirect, HttpRequest request, ProjectFiles service, CancellationToken ct) =>
+        files.MapGet("/{fileId}/download", async (string id, string fileId, bool? redirect, HttpRequest request, ProjectFileDownloads service, CancellationToken ct) =>
             {
                 var link = await service.GetDownloadAsync(ObjectId.Normalize(id), fileId, $"{request.Scheme}://{request.Host}{request.PathBase}", ct);
                 return redirect == true ? Results.Redirect(link.Url) : Results.Ok(Envelope.Of(link));
@@ -29,11 +29,11 @@ internal static class FilesEndpoints
             .WithSummary("A short-lived download link for a file of the project.");
 
         // The link is the credential (sealed, five minutes), so a browser can follow it without our bearer token.
-        api.MapGet("/downloads", async (string? token, HttpContext context, ProjectFiles service, CancellationToken ct) =>
+        api.MapGet("/downloads", async (string? token, HttpContext context, ProjectFileDownloads service, CancellationToken ct) =>
             {
                 if (string.IsNullOrEmpty(token))
                 {
-                    throw new NotFoundException("file/link-expired", "The download link is invalid or has expired");
+                    throw ProjectFileDownloads.LinkExpired();
                 }
 
                 var (upstream, grant) = await service.OpenProxyAsync(token, ct);

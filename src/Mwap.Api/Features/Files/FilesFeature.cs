@@ -15,10 +15,16 @@ internal static class FilesFeature
         services.AddSingleton<IFileSyncSource, OneDriveSync>();
         services.AddSingleton<DownloadTokens>();
         services.AddScoped<FileIndexStore>();
+        services.AddScoped<SyncLease>();
+        services.AddScoped<ChangeApplier>();
         services.AddScoped<FileSyncService>();
         services.AddScoped<FileSyncJob>();
         services.AddScoped<FileSyncRequests>();
+        services.AddScoped<ProjectFolders>();
+        services.AddScoped<ProjectFileSources>();
+        services.AddScoped<ProjectLiveFiles>();
         services.AddScoped<ProjectFiles>();
+        services.AddScoped<ProjectFileDownloads>();
         return services;
     }
 }

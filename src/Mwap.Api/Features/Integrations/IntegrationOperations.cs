@@ -37,14 +37,7 @@ internal sealed class IntegrationOperations(MwapDbContext db, TokenService token
             throw new BadRequestException(IntegrationService.InvalidInputCode, "Integration does not have a refresh token");
         }
 
-        try
-        {
-            integration = await tokens.RefreshAsync(integrationId, staleAccessToken: null, cancellationToken);
-        }
-        catch (ProviderException e)
-        {
-            throw ProviderFailure(e);
-        }
+        integration = await tokens.RefreshAsync(integrationId, staleAccessToken: null, cancellationToken);
 
         var provider = await db.Set<CloudProvider>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == integration.ProviderId, cancellationToken);
         return IntegrationResponse.From(integration, provider);
@@ -97,17 +90,10 @@ internal sealed class IntegrationOperations(MwapDbContext db, TokenService token
             query = query with { ParentPath = indexed };
         }
 
-        try
-        {
-            var page = await tokens.WithAccessTokenAsync(integrationId, (config, client, token) => client.ListFoldersAsync(config, token, query, cancellationToken), cancellationToken);
-            return new FoldersResponse(
-                [.. page.Folders.Select(f => new FolderItem(f.Id, f.Name, f.Path, true, false))],
-                page.NextCursor, page.NextCursor is not null, new FolderCapabilities(page.SupportsPath, page.SupportsId, false, null));
-        }
-        catch (ProviderException e)
-        {
-            throw ProviderFailure(e);
-        }
+        var page = await tokens.WithAccessTokenAsync(integrationId, (config, client, token) => client.ListFoldersAsync(config, token, query, cancellationToken), cancellationToken);
+        return new FoldersResponse(
+            [.. page.Folders.Select(f => new FolderItem(f.Id, f.Name, f.Path, true, false))],
+            page.NextCursor, page.NextCursor is not null, new FolderCapabilities(page.SupportsPath, page.SupportsId, false, null));
     }
 
     public async Task EnsureInTenantAsync(string tenantId, string integrationId, CancellationToken cancellationToken) =>
@@ -122,18 +108,4 @@ internal sealed class IntegrationOperations(MwapDbContext db, TokenService token
     private async Task<CloudIntegration> FindAsync(string tenantId, string integrationId, CancellationToken cancellationToken) =>
         await db.Set<CloudIntegration>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == integrationId && i.TenantId == tenantId, cancellationToken)
         ?? throw new NotFoundException("cloud-integration/not-found", "Cloud provider integration not found");
-
-    /// <summary>Provider failures with the statuses MWAP intended (spec §6.8.10 fixed).</summary>
-    public static MwapException ProviderFailure(ProviderException e) => e.Kind switch
-    {
-        ProviderErrorKind.InvalidGrant or ProviderErrorKind.InvalidClient => new ConflictException("oauth/reconnect-required", "The connection needs to be re-authorised"),
-        ProviderErrorKind.Unauthorized => new UnauthorizedException("oauth/unauthorized", "The provider rejected the integration's credentials"),
-        ProviderErrorKind.Forbidden => new ForbiddenException("The provider refused access", "oauth/forbidden"),
-        ProviderErrorKind.NotFound => new NotFoundException("provider/not-found", "Not found at the provider"),
-        ProviderErrorKind.NotSupported => new BadRequestException("capability/not-supported", e.Message),
-        ProviderErrorKind.RateLimited => new ProviderUnavailableException(429, "rate-limit/exceeded", "The provider is rate limiting; try again later"),
-        _ => new ProviderUnavailableException(502, "provider/error", "The provider failed; try again later"),
-    };
 }
-
-internal sealed class ProviderUnavailableException(int status, string code, string message) : MwapException(status, code, message);

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Mwap.Api.Features.Integrations.Providers;
 using Mwap.Api.Infrastructure.Persistence;
 
 namespace Mwap.Api.Infrastructure.Http;
@@ -24,6 +25,11 @@ internal sealed partial class MwapExceptionHandler(ILogger<MwapExceptionHandler>
         {
             case MwapException mwap:
                 await ErrorResponseWriter.WriteAsync(context, mwap.StatusCode, mwap.Code, mwap.Message, mwap.Details);
+                return true;
+            case ProviderException provider:
+                // A provider's refusal or outage, in the terms the API promises (the same for every route).
+                var failure = ProviderFailures.ToApiError(provider);
+                await ErrorResponseWriter.WriteAsync(context, failure.StatusCode, failure.Code, failure.Message, failure.Details);
                 return true;
             case BadHttpRequestException bad:
                 var (message, details) = DescribeBadRequest(bad);

@@ -28,16 +28,12 @@ internal sealed record SyncResult(SyncResultKind Kind, string? Mode = null, int 
 /// integration at a time, across instances, through a lease taken with a conditional update.
 /// </summary>
 internal sealed partial class FileSyncService(
-    MwapDbContext db, FileIndexStore store, IServiceScopeFactory scopes, IEnumerable<IFileSyncSource> sources,
+    MwapDbContext db, FileIndexStore store, SyncLease lease, ChangeApplier applier, IServiceScopeFactory scopes, IEnumerable<IFileSyncSource> sources,
     IOptions<IntegrationJobsOptions> options, TimeProvider time, ILogger<FileSyncService> logger)
 {
     /// <summary>A full sync this large refreshes PostgreSQL's statistics: a planner that still sees the index empty picks the wrong index.</summary>
     private const int AnalyzeAfterRows = 10_000;
 
-    private static readonly TimeSpan LeaseLength = TimeSpan.FromMinutes(2);
-    private const int FolderCacheLimit = 200_000;
-    private readonly string _owner = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
-    private DateTime _leaseRenewedAt;
 
     public async Task<SyncResult> SyncAsync(string integrationId, bool full, CancellationToken cancellationToken)
     {
@@ -52,7 +48,7 @@ internal sealed partial class FileSyncService(
             return new SyncResult(SyncResultKind.NotActive);
         }
 
-        if (!await TryTakeLeaseAsync(integrationId, cancellationToken))
+        if (!await lease.TryTakeAsync(integrationId, cancellationToken))
         {
             return new SyncResult(SyncResultKind.AlreadyRunning);
         }
@@ -126,8 +122,7 @@ internal sealed partial class FileSyncService(
         }
         finally
         {
-            await db.Set<CloudIntegration>().Where(i => i.Id == integrationId && i.Sync.LeaseOwner == _owner)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sync.LeaseUntil, (DateTime?)null).SetProperty(i => i.Sync.LeaseOwner, (string?)null), CancellationToken.None);
+            await lease.ReleaseAsync(integrationId);
         }
     }
 
@@ -142,10 +137,10 @@ internal sealed partial class FileSyncService(
         var generation = await db.Set<CloudIntegration>().Where(i => i.Id == integration.Id).Select(i => i.Sync.Generation).FirstAsync(cancellationToken);
         var run = new SyncRun(integration.TenantId, integration.Id, generation, Full: true, integration.Sync.RootId);
         var applied = 0;
-        await foreach (var page in ReadAheadAsync(ct => source.FullAsync(caller, options.Value.SyncPageSize, ct), cancellationToken))
+        await foreach (var page in PageReadAhead.ReadAheadAsync(ct => source.FullAsync(caller, options.Value.SyncPageSize, ct), cancellationToken))
         {
             await using var transaction = await BeginPageAsync(cancellationToken);
-            applied += await ApplyAsync(run, page.Changes, cancellationToken);
+            applied += await applier.ApplyAsync(run, page.Changes, cancellationToken);
             if (page.Done)
             {
                 // Whatever still has no parent is outside the account's tree (shared items, items in the trash).
@@ -154,7 +149,7 @@ internal sealed partial class FileSyncService(
                 await SaveCursorAsync(run, page.Cursor, cancellationToken);
             }
 
-            await RenewLeaseAsync(integration.Id, cancellationToken);
+            await lease.RenewAsync(integration.Id, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -166,46 +161,6 @@ internal sealed partial class FileSyncService(
         return applied;
     }
 
-    /// <summary>
-    /// Enumerates <paramref name="pages"/> one page ahead: the next page's request is in flight while the caller
-    /// writes the current one. Errors surface in order, when the page that failed is reached; leaving early cancels
-    /// and awaits the request in flight.
-    /// </summary>
-    private static async IAsyncEnumerable<ChangePage> ReadAheadAsync(Func<CancellationToken, IAsyncEnumerable<ChangePage>> pages,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var enumerator = pages(stop.Token).GetAsyncEnumerator(stop.Token);
-        var next = enumerator.MoveNextAsync().AsTask();
-        try
-        {
-            while (await next)
-            {
-                var page = enumerator.Current;
-                next = enumerator.MoveNextAsync().AsTask();
-                yield return page;
-            }
-        }
-        finally
-        {
-            if (!next.IsCompleted)
-            {
-                await stop.CancelAsync();
-            }
-
-            try
-            {
-                await next;
-            }
-            catch (Exception) when (stop.IsCancellationRequested || next.IsFaulted)
-            {
-                // Already surfaced, or cancelled because the consumer left early.
-            }
-
-            await enumerator.DisposeAsync();
-        }
-    }
-
     private async Task<int> IncrementalAsync(CloudIntegration integration, IFileSyncSource source, IProviderCaller caller, string cursor, CancellationToken cancellationToken)
     {
         var run = new SyncRun(integration.TenantId, integration.Id, integration.Sync.Generation, Full: false, integration.Sync.RootId);
@@ -213,7 +168,7 @@ internal sealed partial class FileSyncService(
         await foreach (var page in source.ChangesAsync(caller, cursor, options.Value.SyncPageSize, cancellationToken))
         {
             await using var transaction = await BeginPageAsync(cancellationToken);
-            applied += await ApplyAsync(run, page.Changes, cancellationToken);
+            applied += await applier.ApplyAsync(run, page.Changes, cancellationToken);
             if (page.Done)
             {
                 // Items whose parent never appeared have left the account's tree.
@@ -232,191 +187,13 @@ internal sealed partial class FileSyncService(
                 await SaveCursorAsync(run, page.Cursor, cancellationToken);
             }
 
-            await RenewLeaseAsync(integration.Id, cancellationToken);
+            await lease.RenewAsync(integration.Id, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
         return applied;
     }
 
-    /// <summary>Applies one page in order. Returns the number of changes applied.</summary>
-    private async Task<int> ApplyAsync(SyncRun run, IReadOnlyList<RemoteChange> changes, CancellationToken cancellationToken)
-    {
-        foreach (var change in changes.OfType<RemoteChange.Root>())
-        {
-            run.RootId = change.Id;
-        }
-
-        // What the index already holds for the items and their parents (the folder cache answers most parents).
-        var lookups = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var change in changes)
-        {
-            switch (change)
-            {
-                case RemoteChange.RemoveId remove:
-                    lookups.Add(remove.Id);
-                    break;
-                case RemoteChange.Upsert { Item: var item }:
-                    if (!run.Full && item.Path is null)
-                    {
-                        lookups.Add(item.Id);
-                    }
-
-                    if (item.ParentId is { } parent && parent != run.RootId && !run.Folders.ContainsKey(parent))
-                    {
-                        lookups.Add(parent);
-                    }
-
-                    break;
-            }
-        }
-
-        var known = lookups.Count == 0 ? [] : await store.LookupAsync(run.TenantId, run.IntegrationId, lookups, cancellationToken);
-        var batch = new Dictionary<string, IndexedRow>(StringComparer.Ordinal);
-        var applied = 0;
-
-        async Task FlushAsync()
-        {
-            if (batch.Count > 0)
-            {
-                await store.UpsertAsync(run.TenantId, run.IntegrationId, [.. batch.Values], run.Generation, cancellationToken);
-                batch.Clear();
-            }
-        }
-
-        foreach (var change in changes)
-        {
-            switch (change)
-            {
-                case RemoteChange.RemoveId(var id):
-                    await FlushAsync();
-                    var removedPath = known.TryGetValue(id, out var k) ? k.PathLower : run.Folders.TryGetValue(id, out var f) ? f.PathLower : null;
-                    await store.RemoveSubtreeAsync(run.TenantId, run.IntegrationId, id, removedPath, cancellationToken);
-                    known.Remove(id);
-                    run.Folders.Remove(id);
-                    run.Pending.RemoveAll(p => p.Id == id);
-                    applied++;
-                    break;
-                case RemoteChange.RemovePath(var pathLower):
-                    await FlushAsync();
-                    await store.RemoveSubtreeAsync(run.TenantId, run.IntegrationId, null, pathLower.ToLowerInvariant(), cancellationToken);
-                    applied++;
-                    break;
-                case RemoteChange.Upsert(var item):
-                    var row = Place(run, item, known);
-                    if (row is null)
-                    {
-                        run.Pending.RemoveAll(p => p.Id == item.Id);
-                        run.Pending.Add(item);
-                        continue;
-                    }
-
-                    if (!run.Full && item.Path is not null)
-                    {
-                        // Dropbox: an entry replaces whatever else was at its path.
-                        await FlushAsync();
-                        await store.RemoveOthersAtPathAsync(run.TenantId, run.IntegrationId, row.PathLower, item.Id, cancellationToken);
-                    }
-
-                    if (!run.Full && known.TryGetValue(item.Id, out var old) && old.IsFolder && old.PathLower != row.PathLower)
-                    {
-                        // A folder moved or was renamed: its descendants are not re-emitted, so rewrite their paths.
-                        batch[item.Id] = row;
-                        await FlushAsync();
-                        await store.MoveSubtreeAsync(run.TenantId, run.IntegrationId, old.PathLower, row.Path, row.PathLower, cancellationToken);
-                        Rebase(run, known, old.PathLower, row.Path, row.PathLower);
-                    }
-                    else
-                    {
-                        batch[item.Id] = row;
-                    }
-
-                    known[item.Id] = new KnownItem(row.Path, row.PathLower, row.IsFolder);
-                    if (item.IsFolder)
-                    {
-                        if (run.Folders.Count >= FolderCacheLimit)
-                        {
-                            run.Folders.Clear();
-                        }
-
-                        run.Folders[item.Id] = new KnownItem(row.Path, row.PathLower, true);
-                    }
-
-                    applied++;
-                    break;
-            }
-        }
-
-        await FlushAsync();
-
-        // Items that arrived before their parent: retry while that places some of them.
-        while (run.Pending.Count > 0)
-        {
-            var waiting = run.Pending.ToList();
-            var parents = waiting.Select(p => p.ParentId).OfType<string>().Where(p => !run.Folders.ContainsKey(p));
-            var found = await store.LookupAsync(run.TenantId, run.IntegrationId, parents, cancellationToken);
-            foreach (var (id, item) in found)
-            {
-                run.Folders[id] = item;
-            }
-
-            if (!waiting.Any(p => p.ParentId == run.RootId || (p.ParentId is { } parent && run.Folders.ContainsKey(parent))))
-            {
-                break;
-            }
-
-            run.Pending.Clear();
-            applied += await ApplyAsync(run, [.. waiting.Select(p => new RemoteChange.Upsert(p))], cancellationToken);
-        }
-
-        return applied;
-    }
-
-    /// <summary>Resolves an item's path from its own path (Dropbox) or its parent's; null while the parent is unknown.</summary>
-    private static IndexedRow? Place(SyncRun run, RemoteItem item, Dictionary<string, KnownItem> known)
-    {
-        string path;
-        if (item.Path is not null)
-        {
-            path = item.Path;
-        }
-        else if (item.ParentId is null || item.ParentId == run.RootId)
-        {
-            if (item.ParentId is null && run.RootId is not null)
-            {
-                return null;
-            }
-
-            path = "/" + item.Name;
-        }
-        else if (run.Folders.TryGetValue(item.ParentId, out var folder) || (known.TryGetValue(item.ParentId, out folder) && folder.IsFolder))
-        {
-            path = folder.Path + "/" + item.Name;
-        }
-        else
-        {
-            return null;
-        }
-
-        var lower = path.ToLowerInvariant();
-        var slash = lower.LastIndexOf('/');
-        return new IndexedRow(item.Id, item.ParentId, item.Name, path, lower, slash <= 0 ? "" : lower[..slash], item.MimeType, item.IsFolder,
-            item.Size, item.ModifiedTime, item.Checksum);
-    }
-
-    /// <summary>Moves cached paths under a moved folder to its new place.</summary>
-    private static void Rebase(SyncRun run, Dictionary<string, KnownItem> known, string oldLower, string newPath, string newLower)
-    {
-        var prefix = oldLower + "/";
-        foreach (var map in new[] { known, run.Folders })
-        {
-            foreach (var (id, item) in map.Where(e => e.Value.PathLower.StartsWith(prefix, StringComparison.Ordinal)).ToList())
-            {
-                var cut = oldLower.Length;
-                map[id] = new KnownItem(newPath + item.Path[cut..], newLower + item.PathLower[cut..], item.IsFolder);
-            }
-        }
-    }
 
     private Task<int> SaveCursorAsync(SyncRun run, string? cursor, CancellationToken cancellationToken)
     {
@@ -426,16 +203,6 @@ internal sealed partial class FileSyncService(
             .SetProperty(i => i.Sync.RootId, rootId), cancellationToken);
     }
 
-    private async Task<bool> TryTakeLeaseAsync(string integrationId, CancellationToken cancellationToken)
-    {
-        var now = Now;
-        var until = now.Add(LeaseLength);
-        _leaseRenewedAt = now;
-        var taken = await db.Set<CloudIntegration>()
-            .Where(i => i.Id == integrationId && (i.Sync.LeaseUntil == null || i.Sync.LeaseUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sync.LeaseUntil, until).SetProperty(i => i.Sync.LeaseOwner, _owner), cancellationToken);
-        return taken == 1;
-    }
 
     /// <summary>
     /// A page's transaction. On PostgreSQL its commit does not wait for the WAL flush (<c>synchronous_commit = off</c>,
@@ -453,19 +220,6 @@ internal sealed partial class FileSyncService(
         return transaction;
     }
 
-    /// <summary>Extends the lease, at most every quarter of its length (one UPDATE saved on most pages).</summary>
-    private Task<int> RenewLeaseAsync(string integrationId, CancellationToken cancellationToken)
-    {
-        if (Now - _leaseRenewedAt < LeaseLength / 4)
-        {
-            return Task.FromResult(1);
-        }
-
-        _leaseRenewedAt = Now;
-        var until = Now.Add(LeaseLength);
-        return db.Set<CloudIntegration>().Where(i => i.Id == integrationId && i.Sync.LeaseOwner == _owner)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sync.LeaseUntil, until), cancellationToken);
-    }
 
     private async Task RecordFailureAsync(string integrationId, string message)
     {
@@ -502,10 +256,4 @@ internal sealed partial class FileSyncService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "File sync of integration {IntegrationId} failed ({ErrorType}): {Error}")]
     private static partial void LogFailed(ILogger logger, string integrationId, string errorType, string error);
 
-    private sealed record SyncRun(string TenantId, string IntegrationId, long Generation, bool Full, string? InitialRootId)
-    {
-        public string? RootId { get; set; } = InitialRootId;
-        public Dictionary<string, KnownItem> Folders { get; } = new(StringComparer.Ordinal);
-        public List<RemoteItem> Pending { get; } = [];
-    }
 }

@@ -24,6 +24,7 @@ public sealed partial class FakeProviderState
         Time = time;
         Tokens = new TokenStore(time);
         Files = new FakeDrive(provider, time);
+        DropboxWebhook = new Webhooks.DropboxWebhook(this, Files);
         RefreshTokenLifetime = profile.DefaultRefreshTokenLifetime;
     }
 
@@ -36,6 +37,9 @@ public sealed partial class FakeProviderState
 
     /// <summary>The user who signs in and consents.</summary>
     public FakeAccount Account { get; set; }
+
+    /// <summary>Dropbox only: the app's webhook (register a URI, then every change to <see cref="Files"/> notifies it).</summary>
+    public Webhooks.DropboxWebhook DropboxWebhook { get; }
 
     /// <summary>The account's folder tree.</summary>
     public FakeDrive Files { get; }

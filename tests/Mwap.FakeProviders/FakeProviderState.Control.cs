@@ -38,6 +38,25 @@ public sealed partial class FakeProviderState
         return false;
     }
 
+    private readonly HashSet<string> _largeExports = new(StringComparer.Ordinal);
+
+    /// <summary>Drive: exports of this Docs-editor file exceed the 10 MB export limit (403 <c>exportSizeLimitExceeded</c>).</summary>
+    public void MakeExportTooLarge(string fileId)
+    {
+        lock (_largeExports)
+        {
+            _largeExports.Add(fileId);
+        }
+    }
+
+    internal bool IsLargeExport(string fileId)
+    {
+        lock (_largeExports)
+        {
+            return _largeExports.Contains(fileId);
+        }
+    }
+
     /// <summary>The next authorization redirects back with error=access_denied, as when the user clicks "Cancel".</summary>
     public void DenyNextAuthorization() => Interlocked.Increment(ref _pendingDenials);
 

@@ -24,6 +24,30 @@ public sealed class DriveFilesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Export_DocsEditorFiles_ToTheirFormats_WithTheSizeLimit_AndNothingElse()
+    {
+        var files = _server.Google.Files;
+        var doc = files.AddFile(files.Root, "Plan", mimeType: "application/vnd.google-apps.document");
+        var big = files.AddFile(files.Root, "Big", mimeType: "application/vnd.google-apps.spreadsheet");
+        var binary = files.AddFile(files.Root, "a.txt");
+        _server.Google.MakeExportTooLarge(big.Id);
+        string Url(string id, string mime) => $"{_server.GoogleApiBaseUrl}/drive/v3/files/{id}/export?mimeType={Uri.EscapeDataString(mime)}";
+
+        var (status, body, response) = await _client.SendAsync(HttpMethod.Get, Url(doc.Id, "application/pdf"), _token);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("application/pdf", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("Plan exported as application/pdf", body, StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await _client.SendAsync(HttpMethod.Get, Url(doc.Id, "text/csv"), _token)).Status);
+        var (tooLarge, tooLargeBody, _) = await _client.SendAsync(HttpMethod.Get, Url(big.Id, "text/csv"), _token);
+        Assert.Equal(HttpStatusCode.Forbidden, tooLarge);
+        Assert.Contains("exportSizeLimitExceeded", tooLargeBody, StringComparison.Ordinal);
+        var (notExportable, notExportableBody, _) = await _client.SendAsync(HttpMethod.Get, Url(binary.Id, "application/pdf"), _token);
+        Assert.Equal(HttpStatusCode.Forbidden, notExportable);
+        Assert.Contains("fileNotExportable", notExportableBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DriveSearchFault_OrOfParents_IsEmptyOrIncomplete_WhileOneParentIsServed()
     {
         var files = _server.Google.Files;

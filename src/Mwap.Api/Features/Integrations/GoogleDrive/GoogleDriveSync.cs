@@ -11,7 +11,7 @@ namespace Mwap.Api.Features.Integrations.GoogleDrive;
 /// changed during the walk is missed; the walk lists folders breadth-first, up to <see cref="ParentsPerQuery"/>
 /// folders per query as rclone does, so memory holds the folder queue, never the files.
 /// </summary>
-internal sealed class GoogleDriveSync(IHttpClientFactory httpFactory) : IFileSyncSource
+internal sealed partial class GoogleDriveSync(IHttpClientFactory httpFactory) : IFileSyncSource
 {
     private const int ParentsPerQuery = 50;
     private const int IncompleteRetries = 2;

@@ -27,8 +27,11 @@ public sealed class DriveExportTests(FileSyncApiFactory factory) : IClassFixture
         var typeId = (await admin.CreateProjectTypeAsync()).GetProperty("_id").GetString()!;
         var projectId = (await connection.Owner.PostJsonAsync("/api/v1/projects", new
         {
-            tenantId = connection.TenantId, projectTypeId = typeId, cloudIntegrationId = connection.IntegrationId,
-            folderpath = "/Projects/Docs", name = TestUsers.UniqueName("Project"),
+            tenantId = connection.TenantId,
+            projectTypeId = typeId,
+            cloudIntegrationId = connection.IntegrationId,
+            folderpath = "/Projects/Docs",
+            name = TestUsers.UniqueName("Project"),
         }).ReadDataAsync(HttpStatusCode.Created)).GetProperty("_id").GetString()!;
         var filesUrl = $"/api/v1/projects/{projectId}/files";
         var ids = await IdsAsync(connection.Owner, filesUrl);

@@ -11,6 +11,7 @@ using Mwap.Api.Features.ProjectTypes;
 using Mwap.Api.Features.Tenants;
 using Mwap.Api.Features.Usage;
 using Mwap.Api.Features.Users;
+using Mwap.Api.Features.Webhooks;
 using Mwap.Api.Infrastructure;
 using Mwap.Api.Infrastructure.Caching;
 using Mwap.Api.Infrastructure.Cli;
@@ -54,6 +55,7 @@ builder.Services.AddFilesFeature();
 builder.Services.AddOperationsFeature();
 builder.Services.AddUsageFeature();
 builder.Services.AddNotificationsFeature();
+builder.Services.AddWebhooksFeature();
 
 var app = builder.Build();
 if (verb is not null)
@@ -85,6 +87,7 @@ api.MapProjectsEndpoints();
 api.MapMembersEndpoints();
 api.MapFilesEndpoints();
 api.MapAuditLogEndpoints();
+api.MapWebhooksEndpoints();
 api.MapOperationsEndpoints();
 api.MapUsageEndpoints();
 api.MapNotificationsEndpoints();

@@ -100,5 +100,13 @@ public sealed class FakeProviderServer : IAsyncDisposable
     /// <summary>Completes when the host stops (Ctrl+C or SIGTERM in the standalone program).</summary>
     public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var provider in Enum.GetValues<FakeProvider>())
+        {
+            await this[provider].DropboxWebhook.DisposeAsync();
+        }
+
+        await _app.DisposeAsync();
+    }
 }

@@ -10,8 +10,52 @@ public sealed partial class FakeProviderState
 {
     private readonly Lock _consentGate = new();
     private int _pendingDenials;
+    private int _lostExchangeAnswers;
     private string[]? _grantOnly;
     private int _cursorGeneration;
+
+    /// <summary>
+    /// The next successful code exchange redeems the code (it is single-use from then on) and mints tokens, but answers
+    /// 502: the answer was lost on the way back. A client that retries the exchange gets the provider's "code already
+    /// redeemed" error.
+    /// </summary>
+    public void LoseNextCodeExchangeAnswer() => Interlocked.Increment(ref _lostExchangeAnswers);
+
+    internal bool TakeLostExchangeAnswer()
+    {
+        var pending = Volatile.Read(ref _lostExchangeAnswers);
+        while (pending > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref _lostExchangeAnswers, pending - 1, pending);
+            if (seen == pending)
+            {
+                return true;
+            }
+
+            pending = seen;
+        }
+
+        return false;
+    }
+
+    private readonly HashSet<string> _largeExports = new(StringComparer.Ordinal);
+
+    /// <summary>Drive: exports of this Docs-editor file exceed the 10 MB export limit (403 <c>exportSizeLimitExceeded</c>).</summary>
+    public void MakeExportTooLarge(string fileId)
+    {
+        lock (_largeExports)
+        {
+            _largeExports.Add(fileId);
+        }
+    }
+
+    internal bool IsLargeExport(string fileId)
+    {
+        lock (_largeExports)
+        {
+            return _largeExports.Contains(fileId);
+        }
+    }
 
     /// <summary>The next authorization redirects back with error=access_denied, as when the user clicks "Cancel".</summary>
     public void DenyNextAuthorization() => Interlocked.Increment(ref _pendingDenials);

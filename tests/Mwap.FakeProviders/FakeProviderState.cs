@@ -24,6 +24,7 @@ public sealed partial class FakeProviderState
         Time = time;
         Tokens = new TokenStore(time);
         Files = new FakeDrive(provider, time);
+        DropboxWebhook = new Webhooks.DropboxWebhook(this, Files);
         RefreshTokenLifetime = profile.DefaultRefreshTokenLifetime;
     }
 
@@ -36,6 +37,9 @@ public sealed partial class FakeProviderState
 
     /// <summary>The user who signs in and consents.</summary>
     public FakeAccount Account { get; set; }
+
+    /// <summary>Dropbox only: the app's webhook (register a URI, then every change to <see cref="Files"/> notifies it).</summary>
+    public Webhooks.DropboxWebhook DropboxWebhook { get; }
 
     /// <summary>The account's folder tree.</summary>
     public FakeDrive Files { get; }
@@ -57,6 +61,29 @@ public sealed partial class FakeProviderState
 
     /// <summary>Returns an empty first page and half-size odd pages, all with more to come.</summary>
     public bool ShortPages { get; set; }
+
+    /// <summary>
+    /// Graph delta paging that never ends: every continuation page of the initial enumeration answers with a
+    /// <c>@odata.nextLink</c> to itself. <see cref="GraphDeltaLoop.WhenTopGiven"/> imitates the personal-account bug
+    /// reported for delta requests carrying <c>$top</c> (onedrive-api-docs #1424).
+    /// </summary>
+    public GraphDeltaLoop DeltaPageLoop { get; set; }
+
+    /// <summary>
+    /// While set, every refresh of a valid refresh token answers this error instead of tokens (Microsoft's bodies:
+    /// <c>interaction_required</c> AADSTS50076, <c>invalid_grant</c> AADSTS65001 with <c>suberror: consent_required</c>,
+    /// AADSTS50173 after a password change, AADSTS700082 after 90 days inactive).
+    /// </summary>
+    public FakeRefreshFailure? RefreshFailure { get; set; }
+
+    /// <summary>
+    /// Microsoft: the app registration is single-tenant in this directory (id or domain). Authorize and token requests
+    /// on any other authority (<c>common</c>, <c>organizations</c>, <c>consumers</c>) answer AADSTS50194.
+    /// </summary>
+    public string? SingleTenant { get; set; }
+
+    /// <summary>Drive <c>files.list</c> misbehaviour for queries over several parents (see <see cref="FakeProviders.DriveSearchFault"/>).</summary>
+    public DriveSearchFault DriveSearchFault { get; set; }
 
     /// <summary>Dropbox longpoll: the longest a poll without changes waits before answering <c>changes:false</c>.</summary>
     public TimeSpan LongpollWait { get; set; } = TimeSpan.FromSeconds(2);

@@ -18,6 +18,19 @@ public sealed class DropboxOAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Revoke_WithAnExpiredAccessToken_Is401_AndTheRefreshTokenLivesOn()
+    {
+        var tokens = _server.Dropbox.IssueTokens(["files.metadata.read"]);
+        _server.Dropbox.ExpireAccessTokens();
+
+        var (status, body, _) = await _client.SendAsync(HttpMethod.Post, _server.DropboxApiBaseUrl + "/2/auth/token/revoke", tokens.AccessToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Contains("expired_access_token", body, StringComparison.Ordinal);
+        Assert.True(_server.Dropbox.FindToken(tokens.RefreshToken!)!.IsActive);
+    }
+
+    [Fact]
     public async Task FullFlow_PkceWithoutSecret_AccountRefreshWithoutRotationThenRevokeKillsBoth()
     {
         var (verifier, challenge) = OAuthClient.NewPkce();

@@ -24,6 +24,64 @@ public sealed class DriveFilesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Export_DocsEditorFiles_ToTheirFormats_WithTheSizeLimit_AndNothingElse()
+    {
+        var files = _server.Google.Files;
+        var doc = files.AddFile(files.Root, "Plan", mimeType: "application/vnd.google-apps.document");
+        var big = files.AddFile(files.Root, "Big", mimeType: "application/vnd.google-apps.spreadsheet");
+        var binary = files.AddFile(files.Root, "a.txt");
+        _server.Google.MakeExportTooLarge(big.Id);
+        string Url(string id, string mime) => $"{_server.GoogleApiBaseUrl}/drive/v3/files/{id}/export?mimeType={Uri.EscapeDataString(mime)}";
+
+        var (status, body, response) = await _client.SendAsync(HttpMethod.Get, Url(doc.Id, "application/pdf"), _token);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("application/pdf", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("Plan exported as application/pdf", body, StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await _client.SendAsync(HttpMethod.Get, Url(doc.Id, "text/csv"), _token)).Status);
+        var (tooLarge, tooLargeBody, _) = await _client.SendAsync(HttpMethod.Get, Url(big.Id, "text/csv"), _token);
+        Assert.Equal(HttpStatusCode.Forbidden, tooLarge);
+        Assert.Contains("exportSizeLimitExceeded", tooLargeBody, StringComparison.Ordinal);
+        var (notExportable, notExportableBody, _) = await _client.SendAsync(HttpMethod.Get, Url(binary.Id, "application/pdf"), _token);
+        Assert.Equal(HttpStatusCode.Forbidden, notExportable);
+        Assert.Contains("fileNotExportable", notExportableBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DriveSearchFault_OrOfParents_IsEmptyOrIncomplete_WhileOneParentIsServed()
+    {
+        var files = _server.Google.Files;
+        var a = files.AddFolder("/A");
+        var b = files.AddFolder("/B");
+        files.AddFiles(a, 4, "a");
+        files.AddFiles(b, 4, "b");
+        string Url(string q) => $"{_server.GoogleApiBaseUrl}/drive/v3/files?q={Uri.EscapeDataString(q)}&fields=nextPageToken,incompleteSearch,files(id,name)";
+        var both = Url($"('{a.Id}' in parents or '{b.Id}' in parents) and trashed = false");
+        var one = Url($"'{a.Id}' in parents and trashed = false");
+
+        var (_, normal, _) = await _client.GetJsonAsync(both, _token);
+        Assert.Equal(8, normal!["files"]!.AsArray().Count);
+
+        _server.Google.DriveSearchFault = DriveSearchFault.EmptyForSeveralParents;
+        var (status, empty, _) = await _client.GetJsonAsync(both, _token);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Empty(empty!["files"]!.AsArray());
+        Assert.Null(empty["nextPageToken"]);
+        Assert.False(empty["incompleteSearch"]!.GetValue<bool>());
+        Assert.Equal(4, (await _client.GetJsonAsync(one, _token)).Body!["files"]!.AsArray().Count);
+
+        _server.Google.DriveSearchFault = DriveSearchFault.IncompleteForSeveralParents;
+        var (_, partial, _) = await _client.GetJsonAsync(both, _token);
+        Assert.True(partial!["incompleteSearch"]!.GetValue<bool>());
+        Assert.Equal(4, partial["files"]!.AsArray().Count);
+        var (_, single, _) = await _client.GetJsonAsync(one, _token);
+        Assert.False(single!["incompleteSearch"]!.GetValue<bool>());
+
+        _server.Google.DriveSearchFault = DriveSearchFault.IncompleteAlways;
+        Assert.True((await _client.GetJsonAsync(one, _token)).Body!["incompleteSearch"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task List_InParents_PagesThroughEveryChildWithNextPageToken()
     {
         var folder = _server.Google.Files.AddFolder("/Reports");

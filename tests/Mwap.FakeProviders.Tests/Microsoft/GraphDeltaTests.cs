@@ -141,6 +141,35 @@ public sealed class GraphDeltaTests : IAsyncLifetime
         Assert.Equal(2, items.Count);
     }
 
+    [Fact]
+    public async Task DeltaPageLoop_WhenTopGiven_RepeatsTheContinuationPage_OnlyForRequestsWithTop()
+    {
+        var files = _server.Microsoft.Files;
+        files.AddFiles(files.Root, 7, "loop");
+        _server.Microsoft.DeltaPageLoop = GraphDeltaLoop.WhenTopGiven;
+
+        // With $top: page 2 links to itself, again and again.
+        var (_, first, _) = await _client.GetJsonAsync(DeltaUrl + "?$top=2", _token);
+        var second = Str(first, "@odata.nextLink");
+        var (_, page2, _) = await _client.GetJsonAsync(second, _token);
+        Assert.Equal(second, Str(page2, "@odata.nextLink"));
+        var (_, again, _) = await _client.GetJsonAsync(Str(page2, "@odata.nextLink"), _token);
+        Assert.Equal(second, Str(again, "@odata.nextLink"));
+        Assert.Null(again!["@odata.deltaLink"]);
+
+        // Without $top the server's own page size applies and the walk ends.
+        _server.Microsoft.MaxPageSize = 2;
+        var (items, pages, _) = await WalkAsync(DeltaUrl);
+        Assert.Equal(8, items.Count);
+        Assert.True(pages >= 4);
+
+        _server.Microsoft.DeltaPageLoop = GraphDeltaLoop.Always;
+        var (_, loopFirst, _) = await _client.GetJsonAsync(DeltaUrl, _token);
+        var loopSecond = Str(loopFirst, "@odata.nextLink");
+        var (_, loopPage2, _) = await _client.GetJsonAsync(loopSecond, _token);
+        Assert.Equal(loopSecond, Str(loopPage2, "@odata.nextLink"));
+    }
+
     private async Task<(List<JsonNode> Items, int Pages, string DeltaLink)> WalkAsync(string url)
     {
         var items = new List<JsonNode>();

@@ -81,6 +81,89 @@ public sealed class MicrosoftOAuthTests : IAsyncLifetime
         Assert.NotNull(body["correlation_id"]);
     }
 
+    [Theory]
+    [InlineData(FakeRefreshFailure.InteractionRequired, "interaction_required", 50076, null)]
+    [InlineData(FakeRefreshFailure.ConsentRequired, "invalid_grant", 65001, "consent_required")]
+    [InlineData(FakeRefreshFailure.PasswordChanged, "invalid_grant", 50173, null)]
+    [InlineData(FakeRefreshFailure.Inactive, "invalid_grant", 700082, null)]
+    public async Task RefreshFailure_AnswersMicrosoftsReconnectBodies_AndMintsNothing(FakeRefreshFailure failure, string error, int code, string? suberror)
+    {
+        var tokens = _server.Microsoft.IssueTokens(["offline_access", "Files.Read"]);
+        var issued = _server.Microsoft.IssuedTokens.Count;
+        _server.Microsoft.RefreshFailure = failure;
+
+        var (status, body, _) = await RefreshAsync(tokens.RefreshToken!);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(error, Str(body, "error"));
+        Assert.StartsWith($"AADSTS{code}:", Str(body, "error_description"), StringComparison.Ordinal);
+        Assert.Equal(code, body["error_codes"]![0]!.GetValue<int>());
+        Assert.Equal(suberror, body["suberror"]?.GetValue<string>());
+        Assert.Equal(issued, _server.Microsoft.IssuedTokens.Count);
+
+        _server.Microsoft.RefreshFailure = null;
+        Assert.Equal(HttpStatusCode.OK, (await RefreshAsync(tokens.RefreshToken!)).Status);
+    }
+
+    [Fact]
+    public async Task LostExchangeAnswer_Is502_TheCodeIsSpent_AndARetryIsCodeReused()
+    {
+        var (verifier, challenge) = OAuthClient.NewPkce();
+        var redirect = await AuthorizeAsync("offline_access Files.Read", challenge);
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code",
+            ["code"] = redirect["code"],
+            ["client_id"] = _server.Microsoft.ClientId,
+            ["client_secret"] = _server.Microsoft.ClientSecret,
+            ["redirect_uri"] = OAuthClient.RedirectUri,
+            ["code_verifier"] = verifier,
+        };
+        _server.Microsoft.LoseNextCodeExchangeAnswer();
+
+        using var lost = await _client.Http.PostAsync(_server.MicrosoftTokenUrl, new FormUrlEncodedContent(form));
+        Assert.Equal(HttpStatusCode.BadGateway, lost.StatusCode);
+        Assert.Contains(_server.Microsoft.IssuedTokens, t => t.Kind == Tokens.FakeTokenKind.AccessToken);
+
+        var (status, body, _) = await _client.PostFormAsync(_server.MicrosoftTokenUrl, form);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_grant", Str(body, "error"));
+        Assert.Equal(54005, body["error_codes"]![0]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task SingleTenantApp_CommonIs50194_ItsOwnTenantWorks()
+    {
+        const string Tenant = "contoso.onmicrosoft.com";
+        _server.Microsoft.SingleTenant = Tenant;
+        var query = new Dictionary<string, string?>
+        {
+            ["client_id"] = _server.Microsoft.ClientId,
+            ["redirect_uri"] = OAuthClient.RedirectUri,
+            ["response_type"] = "code",
+            ["scope"] = "offline_access Files.Read",
+            ["state"] = "s",
+        };
+
+        using var common = await _client.Http.GetAsync(global::Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(_server.MicrosoftAuthorizeUrl, query));
+        Assert.Equal(HttpStatusCode.BadRequest, common.StatusCode);
+        Assert.StartsWith("AADSTS50194:", await common.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var (tokenStatus, tokenBody, _) = await _client.PostFormAsync(_server.MicrosoftTokenUrl, new() { ["grant_type"] = "authorization_code", ["code"] = "x" });
+        Assert.Equal(HttpStatusCode.BadRequest, tokenStatus);
+        Assert.Equal(50194, tokenBody["error_codes"]![0]!.GetValue<int>());
+
+        var redirect = await _client.AuthorizeAsync($"{_server.MicrosoftLoginBaseUrl}/{Tenant}/oauth2/v2.0/authorize", query);
+        var (status, _, _) = await _client.PostFormAsync($"{_server.MicrosoftLoginBaseUrl}/{Tenant}/oauth2/v2.0/token", new()
+        {
+            ["grant_type"] = "authorization_code",
+            ["code"] = redirect["code"],
+            ["client_id"] = _server.Microsoft.ClientId,
+            ["client_secret"] = _server.Microsoft.ClientSecret,
+            ["redirect_uri"] = OAuthClient.RedirectUri,
+        });
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
     [Fact]
     public async Task RefreshToken_After90DaysUnused_Is700082()
     {

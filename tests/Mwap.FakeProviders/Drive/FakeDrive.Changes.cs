@@ -113,10 +113,17 @@ public sealed partial class FakeDrive
         }
     }
 
+    /// <summary>
+    /// Raised after every logged change, under the drive's lock: handlers must only signal (e.g. write to a channel),
+    /// never call back into the drive or block.
+    /// </summary>
+    public event Action? Changed;
+
     private void Log(DriveChange change)
     {
         _log.Add(change);
         _latest[change.Item.Id] = change.Version;
+        Changed?.Invoke();
     }
 }
 

@@ -54,13 +54,27 @@ internal static partial class DriveFilesEndpoints
         }
 
         var (page, next) = cursor.Take(items, provider.PageSize(pageSize), provider.ShortPages);
+        var severalParents = ParentTerms().Count(q) > 1;
+        var fault = provider.DriveSearchFault;
+        if (fault == DriveSearchFault.EmptyForSeveralParents && severalParents)
+        {
+            // Google issue tracker 149522397 / rclone #3114: an OR of parents answers an empty list, and no error.
+            (page, next) = ([], null);
+        }
+
+        var incomplete = fault == DriveSearchFault.IncompleteAlways || (fault == DriveSearchFault.IncompleteForSeveralParents && severalParents);
+        if (incomplete)
+        {
+            page = [.. page.Take(page.Count / 2)];
+        }
+
         var body = new JsonObject { ["kind"] = "drive#fileList" };
         if (next is { } n)
         {
             body["nextPageToken"] = n.Encode(scope);
         }
 
-        body["incompleteSearch"] = false;
+        body["incompleteSearch"] = incomplete;
         body["files"] = new JsonArray([.. page.Select(i => fields is null ? DriveFileJson.DefaultFileFields.Apply(DriveFileJson.Full(i)) : DriveFileJson.Full(i))]);
         return FakeResult.Json(fields?.Apply(body) ?? body);
     }
@@ -113,6 +127,9 @@ internal static partial class DriveFilesEndpoints
 
     [GeneratedRegex(@"^\s*'([^'\\]+)'\s+in\s+parents\b")]
     private static partial Regex InParents();
+
+    [GeneratedRegex(@"'\s+in\s+parents\b")]
+    private static partial Regex ParentTerms();
 
     private static bool TryFields(IQueryCollection query, out DriveFields? fields)
     {

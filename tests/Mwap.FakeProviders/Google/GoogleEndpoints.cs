@@ -23,6 +23,7 @@ internal static class GoogleEndpoints
         google.MapGet("/v1/userinfo", (HttpContext context) => UserInfo(context, provider));
         google.MapGet("/drive/v3/about", (HttpContext context) => About(context, provider));
         google.MapDriveFiles(provider);
+        google.MapDriveExport(provider);
         google.MapDriveChanges(provider);
     }
 

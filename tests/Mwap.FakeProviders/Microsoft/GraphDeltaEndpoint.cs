@@ -77,6 +77,12 @@ internal static class GraphDeltaEndpoint
             var all = new RootFirst(files.Root, files.Subtree(files.Root, skipTrashed: true));
             var (page, next) = new PageCursor(cursor.Offset, cursor.Page).Take(all, pageSize, provider.ShortPages);
             var items = page.Select(i => Select(context, GraphDriveEndpoints.Render(context, provider, downloads, i, withPath: false))).ToList();
+            if (next is not null && (cursor.Offset > 0 || cursor.Page > 0) && Loops(provider.DeltaPageLoop, cursor.Top != DefaultTop || top is not null))
+            {
+                // onedrive-api-docs#1424: the continuation page answers with a nextLink to itself, forever.
+                return Body(context, items, cursor, null);
+            }
+
             return next is { } n
                 ? Body(context, items, cursor with { Offset = n.Offset, Page = n.Page }, null)
                 : Body(context, items, null, cursor with { Listing = false, Offset = 0, Page = 0 });
@@ -88,6 +94,9 @@ internal static class GraphDeltaEndpoint
             ? Body(context, changes.Items, new DeltaToken(false, changes.After, changes.Skip, cursor.Page + 1, cursor.Top), null)
             : Body(context, changes.Items, null, new DeltaToken(false, changes.After, 0, 0, cursor.Top));
     }
+
+    private static bool Loops(GraphDeltaLoop loop, bool explicitTop) =>
+        loop == GraphDeltaLoop.Always || (loop == GraphDeltaLoop.WhenTopGiven && explicitTop);
 
     private static List<FeedItem> Expand(HttpContext context, FakeProviderState provider, Downloads downloads, ChangeView view)
     {

@@ -12,8 +12,17 @@ internal static class MicrosoftEndpoints
 {
     public static void MapMicrosoft(this WebApplication app, FakeProviderState provider)
     {
-        app.MapGet(ProviderPaths.Microsoft + "/{tenant}/oauth2/v2.0/authorize", (HttpContext context) => AuthorizeEndpoint.Handle(context, provider));
-        app.MapPost(ProviderPaths.Microsoft + "/{tenant}/oauth2/v2.0/token", Task<IResult> (HttpContext context) => TokenEndpoint.HandleAsync(context, provider));
+        app.MapGet(ProviderPaths.Microsoft + "/{tenant}/oauth2/v2.0/authorize", (HttpContext context, string tenant) =>
+            WrongAuthority(provider, tenant) is { } refused ? FakeResult.Text(refused, 400) : AuthorizeEndpoint.Handle(context, provider));
+        app.MapPost(ProviderPaths.Microsoft + "/{tenant}/oauth2/v2.0/token", async Task<IResult> (HttpContext context, string tenant) =>
+            WrongAuthority(provider, tenant) is { } refused
+                ? FakeResult.TokenJson(new JsonObject
+                {
+                    ["error"] = "invalid_request",
+                    ["error_description"] = refused,
+                    ["error_codes"] = new JsonArray(50194),
+                }, 400)
+                : await TokenEndpoint.HandleAsync(context, provider));
 
         var graph = app.MapGroup(ProviderPaths.Graph + "/v1.0");
         graph.MapGet("/me", (HttpContext context) => Me(context, provider));
@@ -21,6 +30,15 @@ internal static class MicrosoftEndpoints
         graph.MapPost("/me/revokeSignInSessions", (HttpContext context) => RevokeSignInSessions(context, provider));
         app.MapGraphDrive(provider);
     }
+
+    /// <summary>
+    /// A single-tenant app registration (<see cref="FakeProviderState.SingleTenant"/>) is only served on its own
+    /// tenant's endpoints; the shared ones answer AADSTS50194, as Microsoft does for apps created after October 2018.
+    /// </summary>
+    private static string? WrongAuthority(FakeProviderState provider, string tenant) =>
+        provider.SingleTenant is { } own && !string.Equals(tenant, own, StringComparison.OrdinalIgnoreCase)
+            ? $"AADSTS50194: Application '{provider.ClientId}'(MWAP) is not configured as a multi-tenant application. Usage of the /{tenant} endpoint is not supported for such applications created after '10/15/2018'. Use a tenant-specific endpoint or configure the application to be multi-tenant."
+            : null;
 
     /// <summary>Personal accounts often have <c>mail: null</c>; clients fall back to <c>userPrincipalName</c>.</summary>
     private static FakeResult Me(HttpContext context, FakeProviderState provider)

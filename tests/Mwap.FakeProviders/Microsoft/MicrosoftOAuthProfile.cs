@@ -61,12 +61,14 @@ internal sealed class MicrosoftOAuthProfile : OAuthProfile
             TokenFailure.RefreshExpired => (400, "invalid_grant", 700082, "The refresh token has expired due to inactivity. The token was inactive for 90.00:00:00."),
             TokenFailure.RefreshMalformed => (400, "invalid_grant", 9002313, "Invalid request. Request is malformed or invalid."),
             TokenFailure.RefreshUnknown => (400, "invalid_grant", 70000, "The provided value for the input parameter 'refresh_token' or 'assertion' is not valid."),
+            TokenFailure.InteractionRequired => (400, "interaction_required", 50076, "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '00000003-0000-0000-c000-000000000000'."),
+            TokenFailure.ConsentRequired => (400, "invalid_grant", 65001, $"The user or administrator has not consented to use the application with ID '{detail}'. Send an interactive authorization request for this user and resource."),
             _ => (400, "invalid_grant", 70000, "The provided value for the 'code' parameter is not valid."),
         };
         var now = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         var traceId = Guid.NewGuid().ToString();
         var correlationId = Guid.NewGuid().ToString();
-        return FakeResult.TokenJson(new JsonObject
+        var body = new JsonObject
         {
             ["error"] = error,
             ["error_description"] = $"AADSTS{code}: {message} Trace ID: {traceId} Correlation ID: {correlationId} Timestamp: {now}",
@@ -75,7 +77,14 @@ internal sealed class MicrosoftOAuthProfile : OAuthProfile
             ["trace_id"] = traceId,
             ["correlation_id"] = correlationId,
             ["error_uri"] = $"https://login.microsoftonline.com/error?code={code}",
-        }, status);
+        };
+        if (failure == TokenFailure.ConsentRequired)
+        {
+            // As seen in the wild (learn.microsoft.com Q&A 1520238): invalid_grant carrying suberror consent_required.
+            body["suberror"] = "consent_required";
+        }
+
+        return FakeResult.TokenJson(body, status);
     }
 
     public override JsonObject CodeResponse(TokenResponseParts parts)

@@ -68,6 +68,12 @@ internal enum TokenFailure
     RefreshUnknown,
     RefreshRevoked,
     RefreshExpired,
+
+    /// <summary>Microsoft: MFA or another Conditional Access step is needed (<c>interaction_required</c>, AADSTS50076).</summary>
+    InteractionRequired,
+
+    /// <summary>Microsoft: consent was withdrawn or never given (<c>invalid_grant</c>, AADSTS65001, <c>suberror: consent_required</c>).</summary>
+    ConsentRequired,
 }
 
 internal sealed record TokenResponseParts(

@@ -98,6 +98,12 @@ internal static class TokenEndpoint
 
         var grant = provider.Tokens.NewGrant(code.ClientId, code.Scopes, code.CodeChallenge is not null);
         var (access, lifetime, refresh) = provider.Mint(grant, code.IssueRefreshToken);
+        if (provider.TakeLostExchangeAnswer())
+        {
+            // The code is spent and tokens exist, but the answer never reaches the client (a gateway error on the way back).
+            return FakeResult.Text("Bad Gateway", StatusCodes.Status502BadGateway);
+        }
+
         return FakeResult.TokenJson(profile.CodeResponse(Parts(provider, access, lifetime, refresh, grant.Scopes)));
     }
 
@@ -125,6 +131,17 @@ internal static class TokenEndpoint
         if (!hasSecret && !(profile.SecretOptionalWithPkce && token.Grant.UsedPkce))
         {
             return profile.TokenError(TokenFailure.InvalidClient, null);
+        }
+
+        if (provider.RefreshFailure is { } failure)
+        {
+            return profile.TokenError(failure switch
+            {
+                FakeRefreshFailure.InteractionRequired => TokenFailure.InteractionRequired,
+                FakeRefreshFailure.ConsentRequired => TokenFailure.ConsentRequired,
+                FakeRefreshFailure.PasswordChanged => TokenFailure.RefreshRevoked,
+                _ => TokenFailure.RefreshExpired,
+            }, provider.ClientId);
         }
 
         var (access, lifetime, refresh) = provider.Mint(token.Grant, profile.RotatesRefreshTokens);

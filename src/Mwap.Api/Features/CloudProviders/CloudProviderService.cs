@@ -196,8 +196,25 @@ internal sealed class CloudProviderService(
         }
     }
 
-    private static string? MetadataText(JsonElement? metadata) =>
-        metadata is { ValueKind: JsonValueKind.Object } m ? m.GetRawText() : null;
+    private static string? MetadataText(JsonElement? metadata)
+    {
+        if (metadata is not { ValueKind: JsonValueKind.Object } m)
+        {
+            return null;
+        }
+
+        // metadata.tenant becomes a path segment of Microsoft's authorize and token URLs.
+        if (m.TryGetProperty(Integrations.OneDrive.MicrosoftTenant.MetadataKey, out var tenant)
+            && (tenant.ValueKind != JsonValueKind.String || !Integrations.OneDrive.MicrosoftTenant.IsValid(tenant.GetString()!)))
+        {
+            throw new BadRequestException(InvalidInputCode, "Invalid input", new Dictionary<string, string>
+            {
+                ["metadata.tenant"] = "Must be common, organizations, consumers, a tenant id or a tenant domain",
+            });
+        }
+
+        return m.GetRawText();
+    }
 
     private static List<string> ChangedFields(UpdateCloudProviderRequest r) =>
         [.. new (string Name, object? Value)[]

@@ -3,7 +3,8 @@ using Mwap.Api.Infrastructure.Security;
 
 namespace Mwap.Api.Features.Files;
 
-internal sealed record DownloadGrant(string IntegrationId, string ProviderFileId, string Name, string MimeType);
+/// <summary><c>ExportMimeType</c>: a Google Docs-editor file downloads as this export ("" for a plain download).</summary>
+internal sealed record DownloadGrant(string IntegrationId, string ProviderFileId, string Name, string MimeType, string ExportMimeType = "");
 
 /// <summary>
 /// Short-lived links to the server's own download proxy (Drive has no link usable without our bearer token). The link
@@ -15,10 +16,11 @@ internal sealed class DownloadTokens(ISecretProtector secrets, TimeProvider time
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
     private static readonly SecretContext Context = new("downloads", "proxy", "grant");
 
-    public (string Token, DateTime ExpiresAt) Issue(string integrationId, VirtualFile file)
+    public (string Token, DateTime ExpiresAt) Issue(string integrationId, VirtualFile file, string? exportMimeType = null, string? name = null)
     {
         var expires = time.GetUtcNow().UtcDateTime.Add(Lifetime);
-        var payload = string.Join('\n', integrationId, file.ProviderFileId, expires.Ticks.ToString(CultureInfo.InvariantCulture), file.MimeType, file.Name);
+        var payload = string.Join('\n', integrationId, file.ProviderFileId, expires.Ticks.ToString(CultureInfo.InvariantCulture),
+            exportMimeType ?? file.MimeType, exportMimeType ?? "", name ?? file.Name);
         return (secrets.Protect(payload, Context), expires);
     }
 
@@ -39,10 +41,10 @@ internal sealed class DownloadTokens(ISecretProtector secrets, TimeProvider time
             return null;
         }
 
-        var parts = payload.Split('\n', 5);
-        return parts.Length == 5 && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+        var parts = payload.Split('\n', 6);
+        return parts.Length == 6 && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
             && ticks > time.GetUtcNow().UtcDateTime.Ticks
-            ? new DownloadGrant(parts[0], parts[1], parts[4], parts[3])
+            ? new DownloadGrant(parts[0], parts[1], parts[5], parts[3], parts[4])
             : null;
     }
 }

@@ -23,13 +23,14 @@ internal static class FilesEndpoints
             .WithName("ListProjectFiles")
             .WithSummary("Lists the project's folder from the file index (or live from the provider with live=true).");
 
-        files.MapGet("/{fileId}/download", async (string id, string fileId, bool? redirect, HttpRequest request, ProjectFileDownloads service, CancellationToken ct) =>
+        files.MapGet("/{fileId}/download", async (string id, string fileId, bool? redirect, string? format, HttpRequest request, ProjectFileDownloads service, CancellationToken ct) =>
             {
-                var link = await service.GetDownloadAsync(ObjectId.Normalize(id), fileId, $"{request.Scheme}://{request.Host}{request.PathBase}", ct);
+                var link = await service.GetDownloadAsync(ObjectId.Normalize(id), fileId, format, $"{request.Scheme}://{request.Host}{request.PathBase}", ct);
                 return redirect == true ? Results.Redirect(link.Url) : Results.Ok(Envelope.Of(link));
             })
             .WithName("GetProjectFileDownloadLink")
-            .WithSummary("A short-lived download link for a file of the project.");
+            .WithSummary("A short-lived download link for a file of the project.")
+            .WithDescription("Google Docs-editor files download as an export: format=docx|pdf|odt|txt|rtf|epub (Docs, default docx), xlsx|pdf|ods|csv|tsv (Sheets, default xlsx), pptx|pdf|odp|txt (Slides, default pptx), pdf|png|jpg|svg (Drawings, default pdf). 400 file/invalid-format for another; the proxy answers 409 file/export-too-large above Drive's 10 MB export limit.");
 
         // The link is the credential (sealed, five minutes), so a browser can follow it without our bearer token.
         api.MapGet("/downloads", async (string? token, HttpContext context, ProjectFileDownloads service, CancellationToken ct) =>

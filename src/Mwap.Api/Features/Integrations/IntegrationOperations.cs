@@ -96,6 +96,15 @@ internal sealed class IntegrationOperations(MwapDbContext db, TokenService token
                     new Dictionary<string, string> { ["cursor"] = "cursor is invalid, expired, or belongs to another listing" });
         }
 
+        if (query.FolderId is { } folderId && query.ParentPath is null)
+        {
+            // The index knows the folder's path when it has synced it; otherwise the client walks its parents.
+            var indexed = await db.Set<Files.VirtualFile>().AsNoTracking()
+                .Where(f => f.TenantId == tenantId && f.IntegrationId == integrationId && f.ProviderFileId == folderId && f.IsFolder)
+                .Select(f => f.Path).FirstOrDefaultAsync(cancellationToken);
+            query = query with { ParentPath = indexed };
+        }
+
         var page = await tokens.WithAccessTokenAsync(integrationId, (config, client, token) => client.ListFoldersAsync(config, token, query, cancellationToken), cancellationToken);
         var next = page.NextCursor is { } nextToken ? cursors.Seal(nextToken, binding) : null;
         return new FoldersResponse(

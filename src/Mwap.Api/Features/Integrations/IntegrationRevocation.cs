@@ -11,7 +11,8 @@ namespace Mwap.Api.Features.Integrations;
 /// not leave a live grant behind, but a provider that is down cannot keep our row alive either. The outcome is one word
 /// for the audit entry: <c>revoked</c>, <c>not-supported</c>, <c>no-tokens</c>, <c>provider-missing</c> or <c>failed</c>.
 /// </summary>
-internal sealed partial class IntegrationRevocation(MwapDbContext db, ProviderRegistry providers, ISecretProtector secrets, ILogger<IntegrationRevocation> logger)
+internal sealed partial class IntegrationRevocation(MwapDbContext db, ProviderRegistry providers, ISecretProtector secrets, Tokens.TokenService tokens,
+    ILogger<IntegrationRevocation> logger)
 {
     public async Task<string> RevokeAsync(CloudIntegration integration, CancellationToken cancellationToken)
     {
@@ -30,7 +31,17 @@ internal sealed partial class IntegrationRevocation(MwapDbContext db, ProviderRe
         {
             var access = secrets.Unprotect(integration.EncryptedAccessToken, Tokens.TokenService.AccessContext(integration.Id));
             var refresh = integration.EncryptedRefreshToken is null ? null : secrets.Unprotect(integration.EncryptedRefreshToken, Tokens.TokenService.RefreshContext(integration.Id));
-            return await providers.ClientFor(provider).RevokeAsync(providers.Configure(provider), access, refresh, cancellationToken) ? "revoked" : "not-supported";
+            try
+            {
+                return await providers.ClientFor(provider).RevokeAsync(providers.Configure(provider), access, refresh, cancellationToken) ? "revoked" : "not-supported";
+            }
+            catch (ProviderException e) when (e.Kind == ProviderErrorKind.Unauthorized && refresh is not null)
+            {
+                // Dropbox revokes by access token, and an expired one revokes nothing (a 401 is not "revoked"): refresh,
+                // then revoke with the new token, so the refresh token does not stay alive at Dropbox.
+                return await tokens.WithAccessTokenAsync(integration.Id, (config, client, token) => client.RevokeAsync(config, token, refresh, cancellationToken),
+                    cancellationToken) ? "revoked" : "not-supported";
+            }
         }
         catch (Exception e) when (e is ProviderException or SecretUnavailableException or HttpRequestException)
         {

@@ -131,14 +131,16 @@ internal sealed class IntegrationService(MwapDbContext db, IAuditLog audit, Inte
     /// </summary>
     public async Task DeleteAsync(string tenantId, string integrationId, CancellationToken cancellationToken)
     {
-        var integration = await FindAsync(tenantId, integrationId, tracking: true, cancellationToken);
+        var integration = await FindAsync(tenantId, integrationId, tracking: false, cancellationToken);
         if (await db.Set<Project>().AnyAsync(p => p.TenantId == tenantId && p.CloudIntegrationId == integrationId, cancellationToken))
         {
             throw new ConflictException("cloud-integration/in-use", "Cloud integration is in use by existing projects");
         }
 
         var revoked = await revocation.RevokeAsync(integration, cancellationToken);
-        db.Remove(integration);
+        // Revoking may have refreshed (and stored) the tokens: delete the row as it is now.
+        var current = await FindAsync(tenantId, integrationId, tracking: true, cancellationToken);
+        db.Remove(current);
         audit.Record("cloud-integration.delete", "cloud-integration", integration.Id, tenantId, new { providerId = integration.ProviderId, revoked });
         await db.SaveChangesAsync(cancellationToken);
     }

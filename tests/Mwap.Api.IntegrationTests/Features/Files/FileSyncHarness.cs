@@ -21,6 +21,13 @@ public sealed class FileSyncApiFactory : ConnectFlowApiFactory
         ["Providers:RetryBaseDelayMilliseconds"] = "20",
         ["Integrations:SyncPageSize"] = "25",
     };
+
+    /// <summary>Graph's delta is read without <c>$top</c> (the server picks the page size): cap it so delta pages too.</summary>
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Fake.Microsoft.MaxPageSize = 25;
+    }
 }
 
 /// <summary>Drives the sync engine directly (jobs are off in tests) and compares the index with the fake's tree.</summary>

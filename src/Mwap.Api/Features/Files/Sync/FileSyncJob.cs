@@ -10,7 +10,8 @@ namespace Mwap.Api.Features.Files.Sync;
 /// The recurring incremental sync of every active integration (bounded concurrency), and the one-integration job that
 /// connect and <c>POST …/sync</c> enqueue. The sync lease makes both safe to overlap across instances.
 /// </summary>
-internal sealed partial class FileSyncJob(IServiceScopeFactory scopes, MwapDbContext db, IOptions<IntegrationJobsOptions> options, ILogger<FileSyncJob> logger)
+internal sealed partial class FileSyncJob(IServiceScopeFactory scopes, MwapDbContext db, IOptions<IntegrationJobsOptions> options, TimeProvider time,
+    ILogger<FileSyncJob> logger)
 {
     public const string RecurringJobId = "file-sync";
 
@@ -46,9 +47,24 @@ internal sealed partial class FileSyncJob(IServiceScopeFactory scopes, MwapDbCon
     /// <summary>One integration now: the initial full sync after connect, or a sync a tenant owner asked for.</summary>
     public async Task SyncIntegrationAsync(string integrationId, bool full, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<FileSyncService>().SyncAsync(integrationId, full, cancellationToken);
+        // A requested sync that finds another still running waits for it instead of being skipped: it was queued for a
+        // change (a webhook, an owner's request) that the running sync may already have read past.
+        var deadline = time.GetUtcNow() + QueuedSyncMaxWait;
+        while (true)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var result = await scope.ServiceProvider.GetRequiredService<FileSyncService>().SyncAsync(integrationId, full, cancellationToken);
+            if (result.Kind != SyncResultKind.AlreadyRunning || time.GetUtcNow() > deadline)
+            {
+                return;
+            }
+
+            await Task.Delay(QueuedSyncWaitStep, time, cancellationToken);
+        }
     }
+
+    private static readonly TimeSpan QueuedSyncMaxWait = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan QueuedSyncWaitStep = TimeSpan.FromMilliseconds(200);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "File sync of integration {IntegrationId} failed: {ErrorType}")]
     private static partial void LogSyncFailed(ILogger logger, string integrationId, string errorType);

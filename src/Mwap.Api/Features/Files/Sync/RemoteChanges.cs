@@ -64,6 +64,10 @@ internal interface IFileSyncSource
 
     /// <summary>Opens the file's content (for providers without pre-authenticated links).</summary>
     Task<HttpResponseMessage> OpenContentAsync(IProviderCaller caller, string fileId, CancellationToken cancellationToken);
+
+    /// <summary>Opens a native document converted to <paramref name="mimeType"/> (Drive's export); others have no such documents.</summary>
+    Task<HttpResponseMessage> OpenExportAsync(IProviderCaller caller, string fileId, string mimeType, CancellationToken cancellationToken) =>
+        throw new ProviderException(ProviderErrorKind.NotSupported, 400, "This provider has no exportable documents");
 }
 
 /// <summary>The folder to list live: its provider id when known, and its display path.</summary>
@@ -72,3 +76,6 @@ internal sealed record LiveFolder(string? Id, string Path);
 internal sealed record LivePage(IReadOnlyList<RemoteItem> Items, string? NextPageToken);
 
 internal sealed record DownloadLink(string Url, DateTime ExpiresAt);
+
+/// <summary>The provider refuses an export because the converted document is over its size limit (Drive: 10 MB).</summary>
+internal sealed class ExportTooLargeException() : Exception("The exported document exceeds the provider's export size limit");

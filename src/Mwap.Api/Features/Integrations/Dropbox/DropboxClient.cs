@@ -19,7 +19,14 @@ internal sealed class DropboxClient(IHttpClientFactory httpFactory) : CloudStora
         // Bearer, no body: disables the access token, its refresh token and every token minted from it.
         using var request = OAuthHttp.Bearer(HttpMethod.Post, Url(provider.ApiBaseUrl, "/2", "/auth/token/revoke"), accessToken);
         using var response = await OAuthHttp.SendAsync(Http, request, cancellationToken);
-        return response.IsSuccessStatusCode || (int)response.StatusCode == 401;
+        if (response.IsSuccessStatusCode)
+        {
+            return true;
+        }
+
+        // A 401 (expired_access_token) revoked nothing: the refresh token stays alive at Dropbox. The caller refreshes
+        // and revokes again with the new access token.
+        throw OAuthHttp.ApiError(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
     }
 
     public override async Task<ProviderAccount> GetAccountAsync(ProviderConfig provider, string accessToken, CancellationToken cancellationToken)

@@ -11,9 +11,10 @@ namespace Mwap.Api.Features.Integrations.GoogleDrive;
 /// changed during the walk is missed; the walk lists folders breadth-first, up to <see cref="ParentsPerQuery"/>
 /// folders per query as rclone does, so memory holds the folder queue, never the files.
 /// </summary>
-internal sealed class GoogleDriveSync(IHttpClientFactory httpFactory) : IFileSyncSource
+internal sealed partial class GoogleDriveSync(IHttpClientFactory httpFactory) : IFileSyncSource
 {
     private const int ParentsPerQuery = 50;
+    private const int IncompleteRetries = 2;
     private const string FolderMime = "application/vnd.google-apps.folder";
     private const string FileFields = "id,name,mimeType,parents,size,modifiedTime,md5Checksum,trashed";
 
@@ -36,6 +37,7 @@ internal sealed class GoogleDriveSync(IHttpClientFactory httpFactory) : IFileSyn
         yield return new ChangePage([new RemoteChange.Root(rootId)], null, false);
 
         var folders = new Queue<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal) { rootId };
         folders.Enqueue(rootId);
         while (folders.Count > 0)
         {
@@ -45,11 +47,63 @@ internal sealed class GoogleDriveSync(IHttpClientFactory httpFactory) : IFileSyn
                 batch.Add(id);
             }
 
-            var q = "(" + string.Join(" or ", batch.Select(id => $"'{Escape(id)}' in parents")) + ") and trashed = false";
-            string? pageToken = null;
-            do
+            var queries = new Queue<List<string>>();
+            queries.Enqueue(batch);
+            while (queries.TryDequeue(out var parents))
             {
-                var (items, next) = await caller.CallAsync(async (config, token) =>
+                var found = 0;
+                var split = false;
+                await foreach (var (items, incomplete) in QueryAsync(caller, parents, pageSize, cancellationToken))
+                {
+                    if (incomplete)
+                    {
+                        split = true;
+                        break;
+                    }
+
+                    foreach (var item in items.Where(i => i.IsFolder && seen.Add(i.Id)))
+                    {
+                        folders.Enqueue(item.Id);
+                    }
+
+                    found += items.Count;
+                    yield return new ChangePage([.. items.Select(i => new RemoteChange.Upsert(i))], null, false);
+                }
+
+                // Drive at times answers an OR of parents with nothing, or with incompleteSearch (Google issue tracker
+                // 149522397; rclone #3114, #4289): an empty or partial answer for several parents is asked again one
+                // parent at a time, or those folders' subtrees would be missed and then removed as stale.
+                if (parents.Count > 1 && (split || found == 0))
+                {
+                    foreach (var parent in parents)
+                    {
+                        queries.Enqueue([parent]);
+                    }
+                }
+            }
+        }
+
+        yield return new ChangePage([], startToken, true);
+    }
+
+    /// <summary>
+    /// The children of <paramref name="parents"/>, page by page. A page with <c>incompleteSearch: true</c> is reported
+    /// (Incomplete) for several parents, so the caller asks again per parent; for one parent it is retried, and after
+    /// <see cref="IncompleteRetries"/> the walk fails, so a full sync never completes (and never removes rows) on a
+    /// partial listing.
+    /// </summary>
+    private async IAsyncEnumerable<(List<RemoteItem> Items, bool Incomplete)> QueryAsync(IProviderCaller caller, List<string> parents, int pageSize,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var q = (parents.Count == 1 ? $"'{Escape(parents[0])}' in parents" : "(" + string.Join(" or ", parents.Select(id => $"'{Escape(id)}' in parents")) + ")")
+            + " and trashed = false";
+        string? pageToken = null;
+        do
+        {
+            var attempt = 0;
+            while (true)
+            {
+                var (items, next, incomplete) = await caller.CallAsync(async (config, token) =>
                 {
                     var parameters = new List<KeyValuePair<string, string>>
                     {
@@ -66,20 +120,29 @@ internal sealed class GoogleDriveSync(IHttpClientFactory httpFactory) : IFileSyn
                     var files = json.RootElement.TryGetProperty("files", out var f) && f.ValueKind == JsonValueKind.Array
                         ? f.EnumerateArray().Select(ToItem).OfType<RemoteItem>().ToList()
                         : [];
-                    return (files, Str(json.RootElement, "nextPageToken"));
+                    var partial = json.RootElement.TryGetProperty("incompleteSearch", out var i) && i.ValueKind == JsonValueKind.True;
+                    return (files, Str(json.RootElement, "nextPageToken"), partial);
                 }, cancellationToken);
-                foreach (var item in items.Where(i => i.IsFolder))
+                if (!incomplete)
                 {
-                    folders.Enqueue(item.Id);
+                    yield return (items, false);
+                    pageToken = next;
+                    break;
                 }
 
-                yield return new ChangePage([.. items.Select(i => new RemoteChange.Upsert(i))], null, false);
-                pageToken = next;
-            }
-            while (pageToken is not null);
-        }
+                if (parents.Count > 1)
+                {
+                    yield return ([], true);
+                    yield break;
+                }
 
-        yield return new ChangePage([], startToken, true);
+                if (++attempt > IncompleteRetries)
+                {
+                    throw new ProviderException(ProviderErrorKind.Unavailable, 200, "Drive kept answering incompleteSearch for a folder listing");
+                }
+            }
+        }
+        while (pageToken is not null);
     }
 
     public async IAsyncEnumerable<ChangePage> ChangesAsync(IProviderCaller caller, string cursor, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)

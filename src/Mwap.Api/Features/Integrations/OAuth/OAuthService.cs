@@ -199,7 +199,9 @@ internal sealed partial class OAuthService(
         {
             LogExchangeFailed(logger, p.IntegrationId, e.GetType().Name, e.Message);
             db.ChangeTracker.Clear();
-            return await FailAsync("INTERNAL_ERROR", "Unable to process request", p, new { reason = e is ProviderException pe ? pe.Kind.ToString() : "secret" });
+            return e is ProviderException { Kind: ProviderErrorKind.Unavailable }
+                ? await FailAsync("PROVIDER_UNAVAILABLE", "The provider did not answer. Close this window and connect again.", p, new { reason = "Unavailable" })
+                : await FailAsync("INTERNAL_ERROR", "Unable to process request", p, new { reason = e is ProviderException pe ? pe.Kind.ToString() : "secret" });
         }
 
         jobs.Enqueue<IntegrationHealthService>(h => h.CheckAsync(integration.Id, CancellationToken.None));

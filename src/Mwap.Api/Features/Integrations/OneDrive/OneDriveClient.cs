@@ -63,12 +63,36 @@ internal sealed class OneDriveClient(IHttpClientFactory httpFactory) : CloudStor
         using var request = OAuthHttp.Bearer(HttpMethod.Get, url, accessToken);
         using var json = await OAuthHttp.SendJsonAsync(Http, request, cancellationToken);
         var root = json.RootElement;
-        var parentPath = string.IsNullOrEmpty(query.Path) ? "" : query.Path.TrimEnd('/');
+        var parentPath = !string.IsNullOrEmpty(query.FolderId)
+            ? (query.ParentPath ?? await PathOfAsync(provider, accessToken, query.FolderId, cancellationToken)).TrimEnd('/')
+            : string.IsNullOrEmpty(query.Path) ? "" : query.Path.TrimEnd('/');
         var folders = root.TryGetProperty("value", out var value)
             ? value.EnumerateArray().Where(e => e.TryGetProperty("folder", out _))
                 .Select(e => new FolderEntry(Str(e, "id")!, Str(e, "name") ?? "", $"{parentPath}/{Str(e, "name")}")).ToList()
             : [];
         return new FolderPage(folders, Str(root, "@odata.nextLink"), SupportsPath: true, SupportsId: true);
+    }
+
+    /// <summary>A folder's display path from its <c>parentReference.id</c> chain up to the item with the <c>root</c> facet.</summary>
+    private async Task<string> PathOfAsync(ProviderConfig provider, string accessToken, string folderId, CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        var id = folderId;
+        for (var depth = 0; depth < 64 && id is not null; depth++)
+        {
+            var url = Url(provider.ApiBaseUrl, "/v1.0", $"/me/drive/items/{Uri.EscapeDataString(id)}?$select=id,name,parentReference,root");
+            using var request = OAuthHttp.Bearer(HttpMethod.Get, url, accessToken);
+            using var json = await OAuthHttp.SendJsonAsync(Http, request, cancellationToken);
+            if (json.RootElement.TryGetProperty("root", out _))
+            {
+                break;
+            }
+
+            names.Insert(0, Str(json.RootElement, "name") ?? "");
+            id = json.RootElement.TryGetProperty("parentReference", out var parent) ? Str(parent, "id") : null;
+        }
+
+        return names.Count == 0 ? "" : "/" + string.Join('/', names);
     }
 
 }

@@ -28,14 +28,14 @@ internal sealed class OneDriveSync(IHttpClientFactory httpFactory) : IFileSyncSo
             return Str(json.RootElement, "id") ?? throw new ProviderException(ProviderErrorKind.BadResponse, 200, "Graph returned no root item id");
         }, cancellationToken);
         yield return new ChangePage([new RemoteChange.Root(rootId)], null, false);
-        await foreach (var page in PagesAsync(caller, null, pageSize, cancellationToken))
+        await foreach (var page in PagesAsync(caller, null, cancellationToken))
         {
             yield return page;
         }
     }
 
     public IAsyncEnumerable<ChangePage> ChangesAsync(IProviderCaller caller, string cursor, int pageSize, CancellationToken cancellationToken) =>
-        PagesAsync(caller, cursor, pageSize, cancellationToken);
+        PagesAsync(caller, cursor, cancellationToken);
 
     public Task<LivePage> ListLiveAsync(IProviderCaller caller, LiveFolder folder, string? pageToken, int pageSize, CancellationToken cancellationToken) =>
         caller.CallAsync(async (config, token) =>
@@ -70,16 +70,20 @@ internal sealed class OneDriveSync(IHttpClientFactory httpFactory) : IFileSyncSo
     public Task<HttpResponseMessage> OpenContentAsync(IProviderCaller caller, string fileId, CancellationToken cancellationToken) =>
         throw new ProviderException(ProviderErrorKind.NotSupported, 400, "OneDrive files are downloaded through their pre-authenticated URL");
 
-    private async IAsyncEnumerable<ChangePage> PagesAsync(IProviderCaller caller, string? link, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Follows next links until the delta link. No <c>$top</c>: on personal accounts a delta request with <c>$top</c>
+    /// has been seen to answer the same nextLink forever (OneDrive/onedrive-api-docs#1424), so the server picks the page
+    /// size; and a nextLink that comes back twice stops the sync with an error instead of looping.
+    /// </summary>
+    private async IAsyncEnumerable<ChangePage> PagesAsync(IProviderCaller caller, string? link, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var next = link;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
             var page = await caller.CallAsync(async (config, token) =>
             {
-                var url = next is null
-                    ? Url(config, "/me/drive/root/delta?$top=" + Math.Clamp(pageSize, 1, 1000).ToString(CultureInfo.InvariantCulture))
-                    : CheckLink(config, next);
+                var url = next is null ? Url(config, "/me/drive/root/delta") : CheckLink(config, next);
                 using var json = await GetAsync(config, token, url, cancellationToken);
                 var nextLink = Str(json.RootElement, "@odata.nextLink");
                 var deltaLink = Str(json.RootElement, "@odata.deltaLink");
@@ -94,6 +98,11 @@ internal sealed class OneDriveSync(IHttpClientFactory httpFactory) : IFileSyncSo
             if (page.Done)
             {
                 yield break;
+            }
+
+            if (!seen.Add(page.Cursor!))
+            {
+                throw new ProviderException(ProviderErrorKind.BadResponse, 200, "Graph repeated a delta nextLink; stopping instead of looping");
             }
 
             next = page.Cursor;

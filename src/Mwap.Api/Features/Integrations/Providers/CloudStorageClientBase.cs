@@ -30,11 +30,12 @@ internal abstract class CloudStorageClientBase(IHttpClientFactory httpFactory) :
         }
 
         parameters.AddRange(OfflineParameters(provider));
-        return OAuthHttp.Query(provider.Provider.AuthUrl, parameters);
+        return OAuthHttp.Query(provider.AuthUrl, parameters);
     }
 
+    /// <summary>Never retried (see <see cref="OAuthHttp.ExchangeClientName"/>): a failed exchange asks the user to start again.</summary>
     public Task<TokenSet> ExchangeCodeAsync(ProviderConfig provider, string code, string redirectUri, string codeVerifier, CancellationToken cancellationToken) =>
-        OAuthHttp.PostTokenAsync(Http, provider.Provider.TokenUrl,
+        OAuthHttp.PostTokenAsync(httpFactory.CreateClient(OAuthHttp.ExchangeClientName), provider.TokenUrl,
         [
             new("grant_type", "authorization_code"),
             new("code", code),
@@ -45,7 +46,7 @@ internal abstract class CloudStorageClientBase(IHttpClientFactory httpFactory) :
         ], null, cancellationToken);
 
     public virtual Task<TokenSet> RefreshAsync(ProviderConfig provider, string refreshToken, CancellationToken cancellationToken) =>
-        OAuthHttp.PostTokenAsync(Http, provider.Provider.TokenUrl, RefreshForm(provider, refreshToken),
+        OAuthHttp.PostTokenAsync(Http, provider.TokenUrl, RefreshForm(provider, refreshToken),
             new TokenSet("", refreshToken, 0, []), cancellationToken);
 
     protected virtual List<KeyValuePair<string, string>> RefreshForm(ProviderConfig provider, string refreshToken) =>

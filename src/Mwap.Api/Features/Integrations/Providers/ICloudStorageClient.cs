@@ -28,14 +28,22 @@ internal interface ICloudStorageClient
     bool HasRequiredScopes(IReadOnlyCollection<string> granted) => true;
 }
 
-/// <summary>A provider record with its decrypted client secret and resolved base URLs.</summary>
-internal sealed record ProviderConfig(CloudProvider Provider, string ClientSecret, string ApiBaseUrl, string? ContentBaseUrl, string? RevokeUrl);
+/// <summary>
+/// A provider record with its decrypted client secret and resolved URLs (<see cref="AuthUrl"/> and
+/// <see cref="TokenUrl"/> are the record's, with the Microsoft tenant applied).
+/// </summary>
+internal sealed record ProviderConfig(CloudProvider Provider, string ClientSecret, string ApiBaseUrl, string? ContentBaseUrl, string? RevokeUrl)
+{
+    public string AuthUrl { get; init; } = Provider.AuthUrl;
+    public string TokenUrl { get; init; } = Provider.TokenUrl;
+}
 
 internal sealed record TokenSet(string AccessToken, string? RefreshToken, int ExpiresInSeconds, IReadOnlyList<string> Scopes);
 
 internal sealed record ProviderAccount(string? Email, string? Name, string? ProviderUserId);
 
-internal sealed record FolderQuery(string? FolderId, string? Path, string? Cursor);
+/// <summary><c>ParentPath</c>: the display path of <c>FolderId</c> when the index knows it (else the client walks the parents).</summary>
+internal sealed record FolderQuery(string? FolderId, string? Path, string? Cursor, string? ParentPath = null);
 
 internal sealed record FolderEntry(string Id, string Name, string Path);
 

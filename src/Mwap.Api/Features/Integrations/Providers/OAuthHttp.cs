@@ -9,6 +9,12 @@ internal static class OAuthHttp
 {
     public const string ClientName = "cloud-providers";
 
+    /// <summary>
+    /// The authorization-code exchange: an attempt timeout and no retry. A code is single-use (RFC 6749 §4.1.2): once
+    /// the provider has seen it, a retry after a lost answer (5xx, timeout) can only be refused as already redeemed.
+    /// </summary>
+    public const string ExchangeClientName = "cloud-providers-exchange";
+
     public static async Task<TokenSet> PostTokenAsync(HttpClient http, string tokenUrl, IEnumerable<KeyValuePair<string, string>> form,
         TokenSet? previous, CancellationToken cancellationToken)
     {
@@ -93,18 +99,54 @@ internal static class OAuthHttp
         }
     }
 
-    /// <summary>OAuth token endpoint errors: <c>invalid_grant</c> means the grant is gone for good.</summary>
+    /// <summary>
+    /// OAuth token endpoint errors: <c>invalid_grant</c> means the grant is gone for good. Microsoft also answers
+    /// <c>interaction_required</c> (MFA or Conditional Access, e.g. AADSTS50076) and <c>consent_required</c> (also as
+    /// <c>invalid_grant</c> with <c>suberror: consent_required</c>, AADSTS65001): only the user can fix those, by
+    /// signing in again, so they end the grant like <c>invalid_grant</c>
+    /// (https://learn.microsoft.com/entra/identity-platform/reference-error-codes). The message names the error and its
+    /// AADSTS code (never the description, which carries trace ids) so the integration's last error says why.
+    /// </summary>
     public static ProviderException TokenError(HttpStatusCode status, string body)
     {
         var error = ReadString(body, "error") ?? "";
         return error switch
         {
-            "invalid_grant" => new ProviderException(ProviderErrorKind.InvalidGrant, (int)status, "Refresh token or code is invalid, expired or revoked"),
+            "invalid_grant" or "interaction_required" or "consent_required" or "login_required" =>
+                new ProviderException(ProviderErrorKind.InvalidGrant, (int)status, "The user must reconnect: " + Reason(body, error)),
             "invalid_client" or "unauthorized_client" => new ProviderException(ProviderErrorKind.InvalidClient, (int)status, "Client authentication failed"),
             _ when (int)status == 429 => new ProviderException(ProviderErrorKind.RateLimited, 429, "Provider rate limit exceeded"),
             _ when (int)status >= 500 => new ProviderException(ProviderErrorKind.Unavailable, (int)status, $"Token endpoint failed with status {(int)status}"),
             _ => new ProviderException(ProviderErrorKind.BadResponse, (int)status, $"Token request failed ({(error.Length > 0 ? error : ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture))})"),
         };
+    }
+
+    /// <summary><c>invalid_grant/consent_required (AADSTS65001)</c>: the error, Microsoft's suberror and first error code.</summary>
+    private static string Reason(string body, string error)
+    {
+        var reason = error;
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            var root = json.RootElement;
+            if (root.TryGetProperty("suberror", out var sub) && sub.ValueKind == JsonValueKind.String && sub.GetString() is { Length: > 0 and <= 40 } suberror
+                && suberror.All(c => char.IsAsciiLetterLower(c) || c == '_'))
+            {
+                reason += "/" + suberror;
+            }
+
+            if (root.TryGetProperty("error_codes", out var codes) && codes.ValueKind == JsonValueKind.Array && codes.GetArrayLength() > 0
+                && codes[0].ValueKind == JsonValueKind.Number && codes[0].TryGetInt32(out var code))
+            {
+                reason += $" (AADSTS{code.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+            }
+        }
+        catch (JsonException)
+        {
+            // The error string alone says enough.
+        }
+
+        return reason;
     }
 
     public static ProviderException ApiError(HttpStatusCode status, string body) => (int)status switch

@@ -31,7 +31,19 @@ internal sealed class ProviderRegistry(IEnumerable<ICloudStorageClient> clients,
         var revoke = metadata.GetValueOrDefault("revokeUrl")
             ?? (kind == GoogleDriveClient.Slug && provider.TokenUrl.EndsWith("/token", StringComparison.Ordinal) ? provider.TokenUrl[..^"/token".Length] + "/revoke" : null);
         var secret = secrets.Unprotect(provider.EncryptedClientSecret, provider.ClientSecretContext);
-        return new ProviderConfig(provider, secret, apiBase, metadata.GetValueOrDefault("contentBaseUrl"), revoke);
+        var config = new ProviderConfig(provider, secret, apiBase, metadata.GetValueOrDefault("contentBaseUrl"), revoke);
+        if (kind == OneDriveClient.Slug && metadata.GetValueOrDefault(MicrosoftTenant.MetadataKey) is { } tenant)
+        {
+            // Checked when the record is saved; a record written before that check fails closed here.
+            if (!MicrosoftTenant.IsValid(tenant))
+            {
+                throw new ProviderException(ProviderErrorKind.NotSupported, 400, "The provider's metadata.tenant is not a valid Microsoft tenant");
+            }
+
+            config = config with { AuthUrl = MicrosoftTenant.Apply(provider.AuthUrl, tenant), TokenUrl = MicrosoftTenant.Apply(provider.TokenUrl, tenant) };
+        }
+
+        return config;
     }
 
     /// <summary>The slug decides; MWAP's <c>metadata.providerType</c> and the name are fallbacks for imported records.</summary>

@@ -53,6 +53,12 @@ internal static class ProvidersSetup
                 });
                 pipeline.AddTimeout(TimeSpan.FromSeconds(options.AttemptTimeoutSeconds));
             });
+        services.AddHttpClient(OAuthHttp.ExchangeClientName, http =>
+            {
+                http.DefaultRequestHeaders.UserAgent.ParseAdd("MWAP-dotnet/1.0");
+                http.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .AddResilienceHandler("provider-exchange", pipeline => pipeline.AddTimeout(TimeSpan.FromSeconds(options.AttemptTimeoutSeconds)));
         services.AddSingleton<ICloudStorageClient, GoogleDriveClient>();
         services.AddSingleton<ICloudStorageClient, DropboxClient>();
         services.AddSingleton<ICloudStorageClient, OneDriveClient>();

@@ -50,8 +50,14 @@ public sealed class AuditLogArchiveTests(ArchivingApiFactory factory) : IClassFi
         {
             AuditLogEntry Row(string? tenantId, DateTime at) => new()
             {
-                Id = ObjectId.NewId(), TenantId = tenantId, ActorId = "auth0|seed", Action = "test.archive", TargetType = "test",
-                Details = "{\"note\":\"tab\\tquote\\\" comma,\"}", UserAgent = "agent \"x\", y", CreatedAt = at,
+                Id = ObjectId.NewId(),
+                TenantId = tenantId,
+                ActorId = "auth0|seed",
+                Action = "test.archive",
+                TargetType = "test",
+                Details = "{\"note\":\"tab\\tquote\\\" comma,\"}",
+                UserAgent = "agent \"x\", y",
+                CreatedAt = at,
             };
             for (var i = 0; i < 150; i++)
             {

@@ -384,7 +384,8 @@ public sealed class AuditLogEndpointsTests(MwapApiFactory factory) : IClassFixtu
         await (await s.Deputy.Client.DeleteAsync(s.ProjectUrl)).AssertErrorAsync(HttpStatusCode.Forbidden, Denied);
         await (await s.ProjectOwner.Client.PostJsonAsync(s.MembersUrl, new { userId = s.Member.Subject, role = "MEMBER" }))
             .AssertErrorAsync(HttpStatusCode.Conflict, "project/member-already-exists");
-        await (await s.ProjectOwner.Client.DeleteAsync(s.MemberUrl(s.ProjectOwner.Subject))).AssertErrorAsync(HttpStatusCode.BadRequest, "project/owner-required");
+        // The scenario's project owner is the tenant owner, who cannot be removed.
+        await (await s.ProjectOwner.Client.DeleteAsync(s.MemberUrl(s.ProjectOwner.Subject))).AssertErrorAsync(HttpStatusCode.BadRequest, "project/tenant-owner-required");
         await (await s.Admin.Client.DeleteAsync($"/api/v1/cloud-providers/{s.ProviderId}")).AssertErrorAsync(HttpStatusCode.Conflict, "cloud-provider/in-use");
         await (await s.Admin.Client.DeleteAsync($"/api/v1/project-types/{s.ProjectTypeId}")).AssertErrorAsync(HttpStatusCode.Conflict, "project-type/in-use");
         await (await s.TenantOwner.Client.DeleteAsync($"/api/v1/tenants/{s.TenantId}/integrations/{s.IntegrationId}"))

@@ -185,8 +185,9 @@ public sealed class ProjectFilesApiTests(FileSyncApiFactory factory) : IClassFix
         await otherTenantOwner.CreateTenantAsync();
         foreach (var client in new[] { factory.CreateClientFor(otherMemberId), factory.CreateClientFor(TestUsers.NewSubject("stranger")), otherTenantOwner })
         {
-            Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync(s.FilesUrl)).StatusCode);
-            Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync(s.FilesUrl + "?live=true")).StatusCode);
+            // Non-members get the answer a missing project gets (docs/api.md, "Who sees what").
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(s.FilesUrl)).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(s.FilesUrl + "?live=true")).StatusCode);
         }
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await factory.CreateClient().GetAsync(s.FilesUrl)).StatusCode);

@@ -21,6 +21,8 @@ public sealed class CitusLayoutTests
         // A tenant's name and owner are unique across the platform (MWAP's rule), which a table sharded by tenant cannot
         // enforce; tenants are few and small, so they are replicated like a catalogue.
         "tenants",
+        // Platform-wide and small: spent dashboard links, anonymous OAuth callback refusals counted per address and minute.
+        "dashboard_link_uses", "oauth_callback_failures",
     ];
 
     /// <summary>Distributed by <c>tenant_id</c>: these must exist with the column (and any new table with the column joins them).</summary>

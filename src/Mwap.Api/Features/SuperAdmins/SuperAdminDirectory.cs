@@ -17,7 +17,10 @@ internal sealed class SuperAdminDirectory : IDisposable
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
 
     private readonly SemaphoreSlim _loading = new(1, 1);
+    private readonly Lock _store = new();
     private volatile FrozenSet<string>? _subjects;
+    private long _started;
+    private long _stored;
 
     public async Task<bool> ContainsAsync(MwapDbContext db, string userId, CancellationToken cancellationToken)
     {
@@ -27,9 +30,23 @@ internal sealed class SuperAdminDirectory : IDisposable
 
     public void Dispose() => _loading.Dispose();
 
-    /// <summary>Re-reads the table (after a change, or on the watcher's schedule).</summary>
-    public async Task ReloadAsync(MwapDbContext db, CancellationToken cancellationToken) =>
-        _subjects = (await db.SuperAdmins.AsNoTracking().Select(s => s.UserId).ToListAsync(cancellationToken)).ToFrozenSet(StringComparer.Ordinal);
+    /// <summary>
+    /// Re-reads the table (after a change, or on the watcher's schedule). Reads can overlap: a slower read that started
+    /// before a change must not overwrite the set a later read (started after the change) already stored.
+    /// </summary>
+    public async Task ReloadAsync(MwapDbContext db, CancellationToken cancellationToken)
+    {
+        var ticket = Interlocked.Increment(ref _started);
+        var subjects = (await db.SuperAdmins.AsNoTracking().Select(s => s.UserId).ToListAsync(cancellationToken)).ToFrozenSet(StringComparer.Ordinal);
+        lock (_store)
+        {
+            if (ticket > _stored)
+            {
+                _stored = ticket;
+                _subjects = subjects;
+            }
+        }
+    }
 
     private async Task<FrozenSet<string>> LoadOnceAsync(MwapDbContext db, CancellationToken cancellationToken)
     {

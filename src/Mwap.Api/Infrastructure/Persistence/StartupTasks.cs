@@ -11,18 +11,21 @@ internal sealed partial class DatabaseStartupService(IServiceProvider services, 
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await using var scope = services.CreateAsyncScope();
         if (services.MigrateOnStartup())
         {
             await services.MigrateDatabaseAsync(cancellationToken);
+            // Tenant names that differ only by case were kept by the migration; report them with it (the migrate verb
+            // does the same). Without migrations at start-up the server does not touch the database here, so it can
+            // start (and answer /health/ready with 503) while the database is away.
+            var clashes = await Features.Tenants.TenantNameClashes.FindAsync(scope.ServiceProvider.GetRequiredService<MwapDbContext>(), cancellationToken);
+            if (clashes.Count > 0)
+            {
+                LogNameClashes(logger, Features.Tenants.TenantNameClashes.Describe(clashes));
+            }
         }
 
-        await using var scope = services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<SuperAdminRegistry>().SeedFromConfigurationAsync(cancellationToken);
-        var clashes = await Features.Tenants.TenantNameClashes.FindAsync(scope.ServiceProvider.GetRequiredService<MwapDbContext>(), cancellationToken);
-        if (clashes.Count > 0)
-        {
-            LogNameClashes(logger, Features.Tenants.TenantNameClashes.Describe(clashes));
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Report}")]

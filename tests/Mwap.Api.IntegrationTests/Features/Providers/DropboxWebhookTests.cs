@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Mwap.Api.IntegrationTests.Infrastructure;
 using Mwap.FakeProviders;
 using Mwap.FakeProviders.Webhooks;
@@ -68,15 +70,20 @@ public sealed class DropboxWebhookTests(WebhooksApiFactory factory) : IClassFixt
         var (connection, _) = await ConnectedAsync();
         var (body, signature) = factory.Fake.Dropbox.DropboxWebhook.Notification();
 
-        // A sync is queued (and has not started): forty notifications add nothing.
+        // A sync is queued (and has not started): forty notifications join it and queue nothing.
+        var jobs = factory.Services.GetRequiredService<IBackgroundJobClient>();
+        var waiting = jobs.Schedule<Mwap.Api.Features.Files.Sync.FileSyncJob>(
+            job => job.SyncIntegrationAsync(connection.IntegrationId, false, CancellationToken.None), TimeSpan.FromHours(1));
         await factory.WithDbAsync(db => db.Set<Mwap.Api.Features.Integrations.CloudIntegration>().Where(i => i.Id == connection.IntegrationId)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sync.State, Mwap.Api.Features.Integrations.SyncStates.Queued)));
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sync.JobId, waiting).SetProperty(i => i.Sync.State, Mwap.Api.Features.Integrations.SyncStates.Queued)));
         Assert.Equal(0, await QueuedAsync(await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => PostAsync(body, signature)))));
+        jobs.Delete(waiting);
 
         // From idle, a burst queues one sync, plus at most one behind each sync that starts meanwhile (each waits for the
         // running one: the lease lets one run at a time). Forty notifications in a few seconds queue a handful, not forty.
         await factory.WithDbAsync(db => db.Set<Mwap.Api.Features.Integrations.CloudIntegration>().Where(i => i.Id == connection.IntegrationId)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sync.State, Mwap.Api.Features.Integrations.SyncStates.Succeeded)));
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sync.JobId, (string?)null)
+                .SetProperty(i => i.Sync.State, Mwap.Api.Features.Integrations.SyncStates.Succeeded)));
         Assert.InRange(await QueuedAsync(await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => PostAsync(body, signature)))), 1, 10);
     }
 

@@ -28,7 +28,7 @@ public sealed class MicrosoftTenantTests(ConnectFlowApiFactory factory) : IClass
             var url = (await connection.InitiateAsync()).GetProperty("authorizationUrl").GetString()!;
             Assert.StartsWith($"{factory.Fake.MicrosoftLoginBaseUrl}/{Tenant}/oauth2/v2.0/authorize?", url, StringComparison.Ordinal);
             var redirect = await Connection.AuthorizeAtProviderAsync(url);
-            Assert.StartsWith("/api/v1/oauth/success", await Connection.CallbackAsync(factory, redirect), StringComparison.Ordinal);
+            Assert.StartsWith("/api/v1/oauth/success", await Connection.CallbackAsync(factory, redirect, connection.BrowserCookie), StringComparison.Ordinal);
 
             var before = factory.Fake.Microsoft.RefreshRequests;
             (await connection.Owner.PostAsync(connection.IntegrationUrl + "/refresh-token", null)).EnsureSuccessStatusCode();

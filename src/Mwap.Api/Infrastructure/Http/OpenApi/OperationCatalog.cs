@@ -21,6 +21,11 @@ internal static class OperationCatalog
 
     private static readonly Dictionary<string, OperationDoc> Docs = new(StringComparer.OrdinalIgnoreCase)
     {
+        ["GET webhooks/dropbox"] = new("Dropbox webhook verification", "Dropbox's challenge, echoed as text; on only when Webhooks:PublicBaseUrl is set.",
+            "webhooks/disabled"),
+        ["POST webhooks/dropbox"] = new("Dropbox change notification", "Signed by Dropbox (X-Dropbox-Signature); queues a coalesced incremental sync of each linked account.",
+            "webhooks/disabled", [(401, "webhooks/invalid-signature"), (400, "webhooks/invalid-input"), (413, "webhooks/too-large")]),
+
         ["GET users/me/roles"] = new("The caller's roles", "Superadmin flag, owned tenant and project roles of the signed-in user."),
 
         ["GET tenants/me"] = new("The caller's tenant", "The tenant the caller owns (404 when none).", Tenant),

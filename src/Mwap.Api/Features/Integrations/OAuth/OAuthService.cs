@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Mwap.Api.Features.AuditLog;
 using Mwap.Api.Features.CloudProviders;
-using Mwap.Api.Features.Files;
+using Mwap.Api.Features.Files.Sync;
 using Mwap.Api.Features.Integrations.Health;
 using Mwap.Api.Features.Integrations.Providers;
 using Mwap.Api.Features.Integrations.Tokens;
@@ -29,7 +29,6 @@ internal sealed record CallbackResult(string Location, string? IntegrationId);
 /// <summary>The backend-driven OAuth connect flow (spec §7), with every defect of §14 fixed.</summary>
 internal sealed partial class OAuthService(
     MwapDbContext db,
-    SyncRequests syncRequests,
     ProviderRegistry providers,
     TokenService tokens,
     ISecretProtector secrets,
@@ -206,9 +205,7 @@ internal sealed partial class OAuthService(
         }
 
         jobs.Enqueue<IntegrationHealthService>(h => h.CheckAsync(integration.Id, CancellationToken.None));
-        // The first full sync goes through the one coalescing point, so an owner's "sync now" right after connecting
-        // joins it instead of queuing a second full walk of the account.
-        await syncRequests.RequestAsync(integration.Id, SyncRequestReason.Owner, full: true, cancellationToken);
+        jobs.Enqueue<FileSyncJob>(j => j.SyncIntegrationAsync(integration.Id, true, CancellationToken.None));
         return new CallbackResult($"{SuccessPath}?tenantId={Uri.EscapeDataString(integration.TenantId)}&integrationId={Uri.EscapeDataString(integration.Id)}", integration.Id);
     }
 

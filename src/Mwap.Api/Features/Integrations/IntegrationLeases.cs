@@ -86,6 +86,7 @@ internal sealed class IntegrationLease : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _lost = new();
+    private readonly PeriodicTimer _ticks;
     private readonly Task _renewals;
     private DateTime _heldUntil;
 
@@ -98,6 +99,10 @@ internal sealed class IntegrationLease : IAsyncDisposable
         _length = length;
         _heldUntil = until;
         _time = time;
+
+        // The timer starts now, with the lease, not when the loop first runs: renewals keep their schedule on a busy
+        // thread pool, and a tick that comes while a renewal is still running is kept and served straight after it.
+        _ticks = new PeriodicTimer(RenewEvery, time);
         _renewals = Task.Run(RenewLoopAsync);
     }
 
@@ -119,6 +124,7 @@ internal sealed class IntegrationLease : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _renewals;
+        _ticks.Dispose();
         if (!IsLost)
         {
             await _leases.ReleaseAsync(this);
@@ -134,7 +140,11 @@ internal sealed class IntegrationLease : IAsyncDisposable
         {
             try
             {
-                await Task.Delay(RenewEvery, _time, _stop.Token);
+                if (!await _ticks.WaitForNextTickAsync(_stop.Token))
+                {
+                    return;
+                }
+
                 var until = _time.GetUtcNow().UtcDateTime + _length;
                 if (!await _leases.RenewAsync(this, until, _stop.Token))
                 {

@@ -4,7 +4,6 @@ using Mwap.Api.Features.Files.Sync;
 using Mwap.Api.Features.Integrations;
 using Mwap.Api.Features.Integrations.Providers;
 using Mwap.Api.Features.Integrations.Tokens;
-using Mwap.Api.Features.Projects;
 using Mwap.Api.Infrastructure.Http;
 using Mwap.Api.Infrastructure.Persistence;
 
@@ -17,7 +16,7 @@ internal sealed record ProjectSource(CloudIntegration Integration, IFileSyncSour
 internal sealed class ProjectFileSources(MwapDbContext db, TokenService tokens, IEnumerable<IFileSyncSource> sources)
 {
     /// <summary>The project's provider; the integration must still hold a usable grant.</summary>
-    public async Task<ProjectSource> ForProjectAsync(Project project, CancellationToken cancellationToken)
+    public async Task<ProjectSource> ForProjectAsync(ProjectRef project, CancellationToken cancellationToken)
     {
         var integration = await db.Set<CloudIntegration>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == project.CloudIntegrationId, cancellationToken)
             ?? throw new NotFoundException("file/cloud-integration-not-found", "The project's cloud integration was not found");

@@ -5,8 +5,11 @@ using Mwap.Api.Infrastructure.Persistence;
 
 namespace Mwap.Api.Features.Files;
 
+/// <summary>What the files routes need of a project: its ids and its folder.</summary>
+internal sealed record ProjectRef(string Id, string TenantId, string CloudIntegrationId, string FolderPath);
+
 /// <summary>A project with its folder scope.</summary>
-internal sealed record ProjectScope(Project Project, ProjectFolderScope Folder);
+internal sealed record ProjectScope(ProjectRef Project, ProjectFolderScope Folder);
 
 /// <summary>A folder of the project: its index path and, when indexed, its provider id.</summary>
 internal sealed record FolderRef(string Path, string PathLower, string? ProviderId);
@@ -15,15 +18,19 @@ internal sealed record FolderRef(string Path, string PathLower, string? Provider
 /// Finds the project, its folders and its files in the index, always through <see cref="ProjectFolderScope"/>: an id
 /// or path outside the project's folder is not found, whatever the integration can see.
 /// </summary>
-internal sealed class ProjectFolders(MwapDbContext db)
+internal sealed class ProjectFolders(MwapDbContext db, ProjectReadCache projects)
 {
     private const int MaxFileIdLength = 512;
 
     public async Task<ProjectScope> ProjectAsync(string projectId, CancellationToken cancellationToken)
     {
-        var project = await db.Set<Project>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == projectId, cancellationToken)
+        // From the project read cache (invalidated on every project write): the files listing is a hot route, and
+        // this saves it a round trip (issue 13).
+        var project = await projects.GetAsync(db, projectId, cancellationToken)
             ?? throw new NotFoundException("file/project-not-found", "Project not found");
-        return new ProjectScope(project, new ProjectFolderScope(project.FolderPath));
+        return new ProjectScope(
+            new ProjectRef(project.Id, project.TenantId, project.CloudIntegrationId, project.FolderPath),
+            new ProjectFolderScope(project.FolderPath));
     }
 
     /// <summary>The folder a listing asks for, by id or by path (the project's folder when neither is given).</summary>
@@ -75,7 +82,7 @@ internal sealed class ProjectFolders(MwapDbContext db)
 
     private static FolderRef RootRef(ProjectFolderScope folder) => new(folder.Root, folder.RootLower, null);
 
-    private async Task<FolderRef?> FolderAtAsync(Project project, string path, string pathLower, CancellationToken cancellationToken)
+    private async Task<FolderRef?> FolderAtAsync(ProjectRef project, string path, string pathLower, CancellationToken cancellationToken)
     {
         if (pathLower.Length == 0)
         {

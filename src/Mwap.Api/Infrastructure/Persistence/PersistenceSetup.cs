@@ -35,7 +35,7 @@ internal static class PersistenceSetup
         {
             // A missing connection string is reported with every other missing setting at start-up (StartupValidation).
             builder.Services.AddDbContextPool<PostgresMwapDbContext>((sp, db) => db
-                .UseNpgsql(configured)
+                .UseNpgsql(WithAutoPrepare(configured))
                 .UseSnakeCaseNamingConvention()
                 .AddInterceptors(sp.GetRequiredService<TimestampInterceptor>()));
             builder.Services.AddScoped<MwapDbContext>(sp => sp.GetRequiredService<PostgresMwapDbContext>());
@@ -52,6 +52,37 @@ internal static class PersistenceSetup
         builder.Services.AddHealthChecks().AddDbContextCheck<MwapDbContext>("database", tags: ["ready"]);
         return builder;
     }
+
+    /// <summary>
+    /// Turns on Npgsql's automatic preparation unless the connection string already decides it: the API repeats a few
+    /// dozen statements, and a prepared statement skips PostgreSQL's parse and plan on every execution (the planner
+    /// alone took longer than the execution of the files page, issue 13). <c>Max Auto Prepare=0</c> turns it off,
+    /// e.g. behind PgBouncer in transaction mode before 1.21 (docs/deploy.md).
+    /// </summary>
+    internal static string? WithAutoPrepare(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return connectionString;
+        }
+
+        if (HasKey(connectionString, "Max Auto Prepare"))
+        {
+            return connectionString;
+        }
+
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 64 };
+        if (!HasKey(connectionString, "Auto Prepare Min Usages"))
+        {
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    private static bool HasKey(string connectionString, string key) =>
+        connectionString.Split(';').Any(part => part.Split('=', 2)[0].Trim().Replace(" ", string.Empty, StringComparison.Ordinal)
+            .Equals(key.Replace(" ", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Applies pending migrations (and SQLite's journal settings).</summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)

@@ -16,6 +16,7 @@ internal static class FilesFeature
         services.AddSingleton<IFileSyncSource, DropboxSync>();
         services.AddSingleton<IFileSyncSource, OneDriveSync>();
         services.AddSingleton<DownloadTokens>();
+        services.AddSingleton<FilesPageCache>();
         services.TryAddSingleton<SealedCursors>();
         services.AddScoped<FileIndexStore>();
         services.AddScoped<SyncLease>();

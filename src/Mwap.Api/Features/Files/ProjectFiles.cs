@@ -8,7 +8,7 @@ namespace Mwap.Api.Features.Files;
 /// <c>GET /projects/{id}/files</c> from the index (or live from the provider, see <see cref="ProjectLiveFiles"/>).
 /// Everything is scoped to the project's integration and folder: ids or paths outside it are refused or not found.
 /// </summary>
-internal sealed class ProjectFiles(MwapDbContext db, ProjectFolders folders, ProjectLiveFiles liveFiles, SealedCursors cursors)
+internal sealed class ProjectFiles(MwapDbContext db, ProjectFolders folders, ProjectLiveFiles liveFiles, SealedCursors cursors, FilesPageCache pages)
 {
     public async Task<FilesPage> ListAsync(string projectId, FileListQuery query, CancellationToken cancellationToken)
     {
@@ -20,7 +20,11 @@ internal sealed class ProjectFiles(MwapDbContext db, ProjectFolders folders, Pro
             return await liveFiles.ListAsync(scope, folder, options, cancellationToken);
         }
 
-        var project = scope.Project;
+        return await pages.GetOrLoadAsync(scope.Project, folder, options, () => FromIndexAsync(scope.Project, folder, options, cancellationToken));
+    }
+
+    private async Task<FilesPage> FromIndexAsync(ProjectRef project, FolderRef folder, FileListOptions options, CancellationToken cancellationToken)
+    {
         var files = db.Set<VirtualFile>().AsNoTracking()
             .Where(f => f.TenantId == project.TenantId && f.IntegrationId == project.CloudIntegrationId && f.Path != null);
         if (options.Search is { } search || options.Recursive)

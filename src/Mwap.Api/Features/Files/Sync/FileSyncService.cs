@@ -33,7 +33,8 @@ internal sealed record SyncResult(SyncResultKind Kind, string? Mode = null, int 
 /// </summary>
 internal sealed partial class FileSyncService(
     MwapDbContext db, FileIndexStore store, SyncLease lease, ChangeApplier applier, IServiceScopeFactory scopes, IEnumerable<IFileSyncSource> sources,
-    IOptions<IntegrationJobsOptions> options, TimeProvider time, ILogger<FileSyncService> logger, Projects.ProjectReadCache projectReads)
+    IOptions<IntegrationJobsOptions> options, TimeProvider time, ILogger<FileSyncService> logger, Projects.ProjectReadCache projectReads,
+    FilesPageCache filePages)
 {
     /// <summary>A full sync this large refreshes PostgreSQL's statistics: a planner that still sees the index empty picks the wrong index.</summary>
     private const int AnalyzeAfterRows = 10_000;
@@ -85,6 +86,7 @@ internal sealed partial class FileSyncService(
         {
             await lease.ReleaseAsync();
             // The index (and, on success, the last sync) changed: the projects' cached metadata is stale everywhere.
+            await filePages.InvalidateAsync(integrationId, CancellationToken.None);
             await projectReads.InvalidateIntegrationAsync(db, integrationId, CancellationToken.None);
         }
     }
@@ -182,6 +184,7 @@ internal sealed partial class FileSyncService(
             }
 
             await transaction.CommitAsync(cancellationToken);
+            await filePages.InvalidateAsync(run.IntegrationId, CancellationToken.None);
         }
 
         if (applied >= AnalyzeAfterRows && !db.Database.IsSqlite())
@@ -220,6 +223,7 @@ internal sealed partial class FileSyncService(
             }
 
             await transaction.CommitAsync(cancellationToken);
+            await filePages.InvalidateAsync(run.IntegrationId, CancellationToken.None);
         }
 
         return applied;

@@ -90,6 +90,7 @@ internal static class LoadBenchProgram
         new("GET /projects (member of 20)", "≥ 0.35", (s, b, d) => Wrk.GetAsync(b + "/api/v1/projects", s.ReaderToken, c, d)),
         new("GET /projects/{id}/files?limit=100 (1,000-file folder)", "≥ 0.25", (s, b, d) => Wrk.GetAsync($"{b}/api/v1/projects/{s.ProjectIds[0]}/files?limit=100", s.OwnerToken, c, d)),
         new("GET /projects/{id}/files?search= (100,000-file index)", "p99 < 50 ms", (s, b, d) => Wrk.GetAsync($"{b}/api/v1/projects/{s.ProjectIds[0]}/files?search=0042", s.OwnerToken, c, d)),
+        new("GET …/files?search= (a new term each request: uncached)", "p99 < 50 ms", (s, b, d) => Wrk.GetVaryingAsync(b, $"/api/v1/projects/{s.ProjectIds[0]}/files?search=", s.OwnerToken, c, d)),
         new("GET /tenants/{t}/integrations (5)", "≥ 0.35", (s, b, d) => Wrk.GetAsync($"{b}/api/v1/tenants/{s.TenantId}/integrations", s.OwnerToken, c, d)),
         new($"PATCH /projects/{{id}} ({BenchSeed.Writers} writers)", "≥ 0.15, no 409", (s, b, d) => Wrk.PatchAsync(b, s.ProjectIds, s.OwnerToken, d)),
     ];

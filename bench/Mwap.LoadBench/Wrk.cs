@@ -16,6 +16,32 @@ internal static class Wrk
         RunAsync(["-t", "2", "-c", connections.ToString(CultureInfo.InvariantCulture), "-H", $"Authorization: Bearer {token}", url], seconds);
 
     /// <summary>
+    /// GET <paramref name="pathPrefix"/> followed by a four-digit term that changes with every request (each of wrk's
+    /// two threads on its own sequence), so no answer can come from a cache: an uncached search.
+    /// </summary>
+    public static async Task<WrkFigures> GetVaryingAsync(string baseUrl, string pathPrefix, string token, int connections, double seconds)
+    {
+        var script = Path.Combine(Path.GetTempPath(), $"mwap-vary-{System.Environment.ProcessId}.lua");
+        var lua = new StringBuilder();
+        lua.AppendLine("local threads = 0");
+        lua.AppendLine("function setup(thread) threads = threads + 1; thread:set(\"offset\", threads * 5000) end");
+        lua.AppendLine("local n = 0");
+        lua.AppendLine("function request()");
+        lua.AppendLine("  n = n + 1");
+        lua.AppendLine($"  return wrk.format(\"GET\", \"{pathPrefix}\" .. string.format(\"%04d\", (offset + n) % 10000), {{[\"Authorization\"] = \"Bearer {token}\"}})");
+        lua.AppendLine("end");
+        await File.WriteAllTextAsync(script, lua.ToString());
+        try
+        {
+            return await RunAsync(["-t", "2", "-c", connections.ToString(CultureInfo.InvariantCulture), "-s", script, baseUrl], seconds);
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
+    /// <summary>
     /// PATCH with one connection per thread and one project per thread, so every writer has a project of its own
     /// (wrk's Lua has no notion of a connection; a thread with a single connection is one).
     /// </summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Caching.Memory;
 using Mwap.Api.Infrastructure.Caching;
 using Mwap.Api.Infrastructure.Observability;
@@ -19,22 +20,28 @@ internal sealed class FilesPageCache(CacheEntryVersions versions, ICacheInvalida
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
     private readonly MemoryCache _pages = new(new MemoryCacheOptions { SizeLimit = 20_000 });
 
-    public async ValueTask<FilesPage> GetOrLoadAsync(ProjectRef project, FolderRef folder, FileListOptions options, Func<Task<FilesPage>> load)
+    public ValueTask<FilesPage> GetOrLoadAsync(ProjectRef project, FolderRef folder, FileListOptions options, Func<Task<FilesPage>> load) =>
+        GetOrLoadAsync("files", project.CloudIntegrationId,
+            [project.Id, project.TenantId, project.FolderPath, folder.PathLower, options.Sort.Key, options.Type,
+             options.Limit.ToString(CultureInfo.InvariantCulture), options.Recursive ? "r" : "-", options.Search is null ? "-" : "s" + options.Search, options.Cursor ?? "-"],
+            load, page => page.Data.Count + 1);
+
+    /// <summary>Anything computed from the integration's index alone (a project's file count and size), under the same versions.</summary>
+    public async ValueTask<T> GetOrLoadAsync<T>(string kind, string integrationId, string[] parts, Func<Task<T>> load, Func<T, int> size)
+        where T : class
     {
-        var version = versions.Stamp(IndexKey(project.CloudIntegrationId)).Version;
-        var key = string.Join('\n', project.CloudIntegrationId, version.ToString(System.Globalization.CultureInfo.InvariantCulture), project.Id,
-            project.TenantId, project.FolderPath, folder.PathLower, options.Sort.Key, options.Type, options.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            options.Recursive ? "r" : "-", options.Search is null ? "-" : "s" + options.Search, options.Cursor ?? "-");
-        if (_pages.TryGetValue(key, out FilesPage? cached) && cached is not null)
+        var version = versions.Stamp(IndexKey(integrationId)).Version;
+        var key = string.Join('\n', [kind, integrationId, version.ToString(CultureInfo.InvariantCulture), .. parts]);
+        if (_pages.TryGetValue(key, out T? cached) && cached is not null)
         {
-            MwapMetrics.RecordCacheLookup("files", hit: true);
+            MwapMetrics.RecordCacheLookup(kind, hit: true);
             return cached;
         }
 
-        MwapMetrics.RecordCacheLookup("files", hit: false);
-        var page = await load();
-        _pages.Set(key, page, new MemoryCacheEntryOptions { Size = page.Data.Count + 1, AbsoluteExpirationRelativeToNow = Lifetime });
-        return page;
+        MwapMetrics.RecordCacheLookup(kind, hit: false);
+        var value = await load();
+        _pages.Set(key, value, new MemoryCacheEntryOptions { Size = size(value), AbsoluteExpirationRelativeToNow = Lifetime });
+        return value;
     }
 
     /// <summary>The integration's index changed (call after the commit): its cached pages are stale here and everywhere.</summary>

@@ -17,7 +17,7 @@ namespace Mwap.Api.Features.Projects;
 /// changes, tenant deletion, and a completed sync of the project's integration (its <c>metadata</c>).
 /// Singleton: holds only the cache and the bus.
 /// </summary>
-internal sealed class ProjectReadCache(HybridCache cache, ICacheInvalidationBus invalidations)
+internal sealed class ProjectReadCache(HybridCache cache, ICacheInvalidationBus invalidations, FilesPageCache fileIndex)
 {
     private static readonly HybridCacheEntryOptions Entry = new() { Expiration = TimeSpan.FromMinutes(5), LocalCacheExpiration = TimeSpan.FromMinutes(5) };
 
@@ -27,10 +27,10 @@ internal sealed class ProjectReadCache(HybridCache cache, ICacheInvalidationBus 
         var loaded = new StrongBox<bool>();
         try
         {
-            var project = await cache.GetOrCreateAsync(Key(projectId), (db, projectId, loaded), static async (state, ct) =>
+            var project = await cache.GetOrCreateAsync(Key(projectId), (db, projectId, loaded, fileIndex), static async (state, ct) =>
             {
                 state.loaded.Value = true;
-                return await LoadAsync(state.db, state.projectId, ct) ?? throw new ProjectMissingException();
+                return await LoadAsync(state.db, state.projectId, state.fileIndex, ct) ?? throw new ProjectMissingException();
             }, Entry, cancellationToken: cancellationToken);
             MwapMetrics.RecordCacheLookup("projects", hit: !loaded.Value);
             return project;
@@ -63,9 +63,9 @@ internal sealed class ProjectReadCache(HybridCache cache, ICacheInvalidationBus 
     /// <summary>
     /// One round trip for the project, its members and its integration's last sync, then one aggregate over the
     /// index rows under the project's folder (served by the (tenant, integration, path) index), skipped before the
-    /// first sync.
+    /// first sync and kept between loads while the index does not change.
     /// </summary>
-    internal static async Task<ProjectResponse?> LoadAsync(MwapDbContext db, string projectId, CancellationToken cancellationToken)
+    internal static async Task<ProjectResponse?> LoadAsync(MwapDbContext db, string projectId, FilesPageCache fileIndex, CancellationToken cancellationToken)
     {
         var found = await db.Set<Project>().AsNoTracking().Where(p => p.Id == projectId)
             .Select(p => new
@@ -80,7 +80,12 @@ internal sealed class ProjectReadCache(HybridCache cache, ICacheInvalidationBus 
             return null;
         }
 
-        var metadata = found.LastSync is null ? ProjectMetadata.NeverSynced : await MetadataAsync(db, found.Project, found.LastSync.Value, cancellationToken);
+        var project = found.Project;
+        var metadata = found.LastSync is not { } lastSync ? ProjectMetadata.NeverSynced
+            // The totals change only when a sync commits: kept under the integration's index version, so a write to
+            // the project (which drops its cached read) does not pay for the aggregate again.
+            : await fileIndex.GetOrLoadAsync("project-totals", project.CloudIntegrationId, [project.Id, project.FolderPath, lastSync.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+                () => MetadataAsync(db, project, lastSync, cancellationToken), _ => 1);
         return ProjectResponse.From(found.Project, found.Members, metadata);
     }
 

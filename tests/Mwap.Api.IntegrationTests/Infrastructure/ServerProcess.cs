@@ -47,7 +47,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public async Task StartAsync()
     {
         Launch();
-        await WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        await WaitUntilReadyAsync(StartupPatience);
     }
 
     /// <summary>Starts the process without waiting for it to be ready (<see cref="WaitUntilReadyAsync"/> does).</summary>
@@ -78,6 +78,9 @@ public sealed class ServerProcess : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
+
+    /// <summary>A server process is ready in seconds; on a 2-core machine under heavy load its start-up has taken over a minute.</summary>
+    public static readonly TimeSpan StartupPatience = TimeSpan.FromMinutes(3);
 
     public async Task WaitUntilReadyAsync(TimeSpan timeout)
     {

@@ -103,7 +103,7 @@ public sealed class TwoInstancesFixture : IAsyncLifetime
             instance.Launch();
         }
 
-        await Task.WhenAll(_instances.Select(i => i.WaitUntilReadyAsync(TimeSpan.FromSeconds(60))));
+        await Task.WhenAll(_instances.Select(i => i.WaitUntilReadyAsync(ServerProcess.StartupPatience)));
     }
 
     /// <summary>The instance whose process id appears in a Hangfire server id (<c>{machine}:{pid}:{guid}</c>).</summary>

@@ -24,6 +24,11 @@ internal static class DropboxFilesEndpoints
             return rejection;
         }
 
+        if (DropboxView.Resolve(context, provider, Route, out var view) is { } badRoot)
+        {
+            return badRoot;
+        }
+
         var (args, error) = await DropboxRpc.ReadArgsAsync(context, Route);
         if (error is not null)
         {
@@ -36,7 +41,7 @@ internal static class DropboxFilesEndpoints
             return DropboxErrors.BadInput(Route, $"request body: limit: {limit} is not within range [1, 2000]");
         }
 
-        if (DropboxRpc.ResolvePath(provider.Files, Route, DropboxRpc.String(args, "path"), out var folder) is { } badPath)
+        if (DropboxRpc.ResolvePath(view, Route, DropboxRpc.String(args, "path"), out var folder) is { } badPath)
         {
             return badPath;
         }
@@ -53,7 +58,7 @@ internal static class DropboxFilesEndpoints
 
         var recursive = DropboxRpc.Bool(args, "recursive") ?? false;
         var cursor = new DropboxCursor(folder.Id, recursive, limit, provider.CursorGeneration, true, provider.Files.Version, 0, 0);
-        return DropboxFeed.Page(provider, folder, cursor);
+        return DropboxFeed.Page(provider, folder, cursor, view.Prefix);
     }
 
     private static async Task<IResult> ContinueAsync(HttpContext context, FakeProviderState provider)
@@ -62,6 +67,11 @@ internal static class DropboxFilesEndpoints
         if (DropboxRpc.RejectAuth(context, provider, Route) is { } rejection)
         {
             return rejection;
+        }
+
+        if (DropboxView.Resolve(context, provider, Route, out var view) is { } badRoot)
+        {
+            return badRoot;
         }
 
         var (args, error) = await DropboxRpc.ReadArgsAsync(context, Route);
@@ -77,7 +87,9 @@ internal static class DropboxFilesEndpoints
         }
 
         // An invalidated cursor, or one whose folder is gone, must be restarted from list_folder.
-        return DropboxFeed.Usable(provider, cursor) is { } folder ? DropboxFeed.Page(provider, folder, cursor) : DropboxErrors.Reset();
+        return DropboxFeed.Usable(provider, cursor) is { } folder && view.Contains(folder)
+            ? DropboxFeed.Page(provider, folder, cursor, view.Prefix)
+            : DropboxErrors.Reset();
     }
 
     /// <summary>A cursor for "changes from now on", without listing anything.</summary>
@@ -87,6 +99,11 @@ internal static class DropboxFilesEndpoints
         if (DropboxRpc.RejectAuth(context, provider, Route) is { } rejection)
         {
             return rejection;
+        }
+
+        if (DropboxView.Resolve(context, provider, Route, out var view) is { } badRoot)
+        {
+            return badRoot;
         }
 
         var (args, error) = await DropboxRpc.ReadArgsAsync(context, Route);
@@ -101,7 +118,7 @@ internal static class DropboxFilesEndpoints
             return DropboxErrors.BadInput(Route, $"request body: limit: {limit} is not within range [1, 2000]");
         }
 
-        if (DropboxRpc.ResolvePath(provider.Files, Route, DropboxRpc.String(args, "path"), out var folder) is { } badPath)
+        if (DropboxRpc.ResolvePath(view, Route, DropboxRpc.String(args, "path"), out var folder) is { } badPath)
         {
             return badPath;
         }
@@ -124,17 +141,22 @@ internal static class DropboxFilesEndpoints
             return rejection;
         }
 
+        if (DropboxView.Resolve(context, provider, Route, out var view) is { } badRoot)
+        {
+            return badRoot;
+        }
+
         var (args, error) = await DropboxRpc.ReadArgsAsync(context, Route);
         if (error is not null)
         {
             return error;
         }
 
-        if (DropboxRpc.ResolvePath(provider.Files, Route, DropboxRpc.String(args, "path"), out var item) is { } badPath)
+        if (DropboxRpc.ResolvePath(view, Route, DropboxRpc.String(args, "path"), out var item) is { } badPath)
         {
             return badPath;
         }
 
-        return item is null || item.IsRoot ? DropboxErrors.Path("not_found") : FakeResult.Json(DropboxEntryJson.Entry(provider.Files, item));
+        return item is null || item.Id == view.Base.Id ? DropboxErrors.Path("not_found") : FakeResult.Json(DropboxEntryJson.Entry(provider.Files, item, prefix: view.Prefix));
     }
 }

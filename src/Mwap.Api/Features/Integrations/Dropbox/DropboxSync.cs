@@ -54,6 +54,7 @@ internal sealed class DropboxSync(IHttpClientFactory httpFactory) : IFileSyncSou
             using var request = OAuthHttp.Bearer(HttpMethod.Post, baseUrl.TrimEnd('/') + (baseUrl.TrimEnd('/').EndsWith("/2", StringComparison.Ordinal) ? "" : "/2") + "/files/download", token);
             request.Headers.Accept.Clear();
             request.Headers.TryAddWithoutValidation("Dropbox-API-Arg", JsonSerializer.Serialize(new { path = fileId }));
+            DropboxClient.AddPathRoot(request, config);
             var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
@@ -93,6 +94,7 @@ internal sealed class DropboxSync(IHttpClientFactory httpFactory) : IFileSyncSou
         var baseUrl = config.ApiBaseUrl.TrimEnd('/');
         var url = (baseUrl.EndsWith("/2", StringComparison.Ordinal) ? baseUrl : baseUrl + "/2") + endpoint;
         using var request = OAuthHttp.Bearer(HttpMethod.Post, url, token, new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"));
+        DropboxClient.AddPathRoot(request, config);
         return await OAuthHttp.SendJsonAsync(Http, request, cancellationToken);
     }
 

@@ -57,6 +57,27 @@ internal static class DropboxFilesEndpoints
         }
 
         var recursive = DropboxRpc.Bool(args, "recursive") ?? false;
+        if (recursive && provider.SlowRecursiveListing is { } slow)
+        {
+            // "Concurrent identical list_folder calls for the same user may return a rate-limit error": the call
+            // runs on at Dropbox after the client timed out, and an identical one meanwhile gets 429.
+            var key = string.Join('\n', Bearer.From(context.Request), args!.ToJsonString(), context.Request.Headers[DropboxView.HeaderName].ToString());
+            if (!provider.TryStartListing(key, slow, out var retryAfter))
+            {
+                return FakeResult.Json(DropboxErrors.TooManyRequests(retryAfter), 429,
+                    FakeResult.Header("Retry-After", retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+
+            try
+            {
+                await Task.Delay(slow, CancellationToken.None);
+            }
+            finally
+            {
+                provider.EndListing(key);
+            }
+        }
+
         var cursor = new DropboxCursor(folder.Id, recursive, limit, provider.CursorGeneration, true, provider.Files.Version, 0, 0);
         return DropboxFeed.Page(provider, folder, cursor, view.Prefix);
     }

@@ -15,6 +15,16 @@ internal static class OAuthHttp
     /// </summary>
     public const string ExchangeClientName = "cloud-providers-exchange";
 
+    /// <summary>
+    /// Set on a request the pipeline must not repeat after a timeout because the provider may still be running it
+    /// (Dropbox's recursive <c>list_folder</c>): the caller decides what to do instead.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<bool> NoRetryOnTimeout = new("mwap.no-retry-on-timeout");
+
+    /// <summary>True for a request that timed out on our side (as opposed to one the provider refused).</summary>
+    public static bool IsTimeout(ProviderException e) =>
+        e.Kind == ProviderErrorKind.Unavailable && e.InnerException is Polly.Timeout.TimeoutRejectedException or TaskCanceledException;
+
     public static async Task<TokenSet> PostTokenAsync(HttpClient http, string tokenUrl, IEnumerable<KeyValuePair<string, string>> form,
         TokenSet? previous, CancellationToken cancellationToken)
     {

@@ -42,9 +42,14 @@ public sealed class OAuthClient : IDisposable
     }
 
     public async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> SendAsync(
-        HttpMethod method, string url, string? accessToken, HttpContent? content = null)
+        HttpMethod method, string url, string? accessToken, HttpContent? content = null, params (string Name, string Value)[] headers)
     {
         using var request = new HttpRequestMessage(method, url) { Content = content };
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
         if (accessToken is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
@@ -61,8 +66,9 @@ public sealed class OAuthClient : IDisposable
     }
 
     /// <summary>A Dropbox-style RPC call: POST with a JSON body.</summary>
-    public async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> PostJsonAsync(string url, string? accessToken, string json) =>
-        await SendAsync(HttpMethod.Post, url, accessToken, new StringContent(json, Encoding.UTF8, "application/json"));
+    public async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> PostJsonAsync(string url, string? accessToken, string json,
+        params (string Name, string Value)[] headers) =>
+        await SendAsync(HttpMethod.Post, url, accessToken, new StringContent(json, Encoding.UTF8, "application/json"), headers);
 
     public void Dispose() => _http.Dispose();
 }

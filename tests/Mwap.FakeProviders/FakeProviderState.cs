@@ -41,6 +41,12 @@ public sealed partial class FakeProviderState
     /// <summary>Dropbox only: the app's webhook (register a URI, then every change to <see cref="Files"/> notifies it).</summary>
     public Webhooks.DropboxWebhook DropboxWebhook { get; }
 
+    /// <summary>
+    /// Dropbox only: the account is a member of a team space whose root holds <see cref="Files"/>' top level; the
+    /// member's home namespace is the folder <see cref="Dropbox.DropboxTeamSpace.HomePath"/>. Null: a personal account.
+    /// </summary>
+    public Dropbox.DropboxTeamSpace? DropboxTeamSpace { get; set; }
+
     /// <summary>The account's folder tree.</summary>
     public FakeDrive Files { get; }
 

@@ -73,6 +73,21 @@ public sealed partial class FakeDrive
         return Add(_ids.Next(), name, parent, type, bytes, modifiedTime, sharedDriveId);
     }
 
+    /// <summary>
+    /// Adds a Drive shortcut to <paramref name="target"/> (a file or a folder), named after it unless told otherwise
+    /// (https://developers.google.com/drive/api/guides/shortcuts).
+    /// </summary>
+    public FakeDriveItem AddShortcut(FakeDriveItem parent, FakeDriveItem target, string? name = null)
+    {
+        lock (_gate)
+        {
+            var item = AddLocked(_ids.Next(), name ?? target.Name, parent, "application/vnd.google-apps.shortcut", null, _time.GetUtcNow(), _time.GetUtcNow(), null);
+            item.ShortcutTargetId = target.Id;
+            item.ShortcutTargetMimeType = target.MimeType;
+            return item;
+        }
+    }
+
     /// <summary>Adds <paramref name="count"/> small files named "{prefix}-001.txt"…, enough to see paging.</summary>
     public IReadOnlyList<FakeDriveItem> AddFiles(FakeDriveItem parent, int count, string prefix = "file") =>
         [.. Enumerable.Range(1, count).Select(i => AddFile(parent, $"{prefix}-{i:000}.txt"))];

@@ -56,6 +56,15 @@ public sealed class FakeDriveItem
     /// <summary>Google only: items in a shared drive are hidden unless the client asks for all drives.</summary>
     public string? SharedDriveId { get; }
 
+    /// <summary>
+    /// Drive shortcuts (<c>application/vnd.google-apps.shortcut</c>): the item they point to. A shortcut has no content
+    /// and no children of its own.
+    /// </summary>
+    public string? ShortcutTargetId { get; internal set; }
+
+    /// <summary>The target's MIME type, copied when the shortcut was made (it can go stale, as at Drive).</summary>
+    public string? ShortcutTargetMimeType { get; internal set; }
+
     public bool IsGoogleNative => !IsFolder && MimeType.StartsWith("application/vnd.google-apps.", StringComparison.Ordinal);
 
     internal ItemHashes? Hashes => _hashes;

@@ -28,13 +28,18 @@ internal static class DropboxContentEndpoints
             return rejection;
         }
 
+        if (DropboxView.Resolve(context, provider, Route, out var view) is { } badRoot)
+        {
+            return badRoot;
+        }
+
         var (args, error) = await DropboxRpc.ReadArgsAsync(context, Route);
         if (error is not null)
         {
             return error;
         }
 
-        if (DropboxRpc.ResolvePath(provider.Files, Route, DropboxRpc.String(args, "path"), out var item) is { } badPath)
+        if (DropboxRpc.ResolvePath(view, Route, DropboxRpc.String(args, "path"), out var item) is { } badPath)
         {
             return badPath;
         }
@@ -49,7 +54,7 @@ internal static class DropboxContentEndpoints
         var request = context.Request;
         return FakeResult.Json(new JsonObject
         {
-            ["metadata"] = DropboxEntryJson.Entry(provider.Files, item, withTag: false),
+            ["metadata"] = DropboxEntryJson.Entry(provider.Files, item, withTag: false, prefix: view.Prefix),
             ["link"] = $"{request.Scheme}://{request.Host}{ProviderPaths.DropboxLinks}/{token}/{Uri.EscapeDataString(item.Name)}",
         });
     }
@@ -76,6 +81,11 @@ internal static class DropboxContentEndpoints
             return rejection;
         }
 
+        if (DropboxView.Resolve(context, provider, Route, out var view) is { } badRoot)
+        {
+            return badRoot;
+        }
+
         JsonNode? args;
         try
         {
@@ -86,7 +96,7 @@ internal static class DropboxContentEndpoints
             return DropboxErrors.BadInput(Route, "HTTP header \"Dropbox-API-Arg\": could not decode input as JSON");
         }
 
-        if (DropboxRpc.ResolvePath(provider.Files, Route, DropboxRpc.String(args as JsonObject, "path"), out var item) is { } badPath)
+        if (DropboxRpc.ResolvePath(view, Route, DropboxRpc.String(args as JsonObject, "path"), out var item) is { } badPath)
         {
             return badPath;
         }
@@ -97,7 +107,7 @@ internal static class DropboxContentEndpoints
         }
 
         // Header values must be ASCII, so the default (escaping) serializer is the right one here.
-        context.Response.Headers["Dropbox-API-Result"] = DropboxEntryJson.Entry(provider.Files, item, withTag: false).ToJsonString(JsonSerializerOptions.Default);
+        context.Response.Headers["Dropbox-API-Result"] = DropboxEntryJson.Entry(provider.Files, item, withTag: false, prefix: view.Prefix).ToJsonString(JsonSerializerOptions.Default);
         return Results.Bytes(item.Content, "application/octet-stream", enableRangeProcessing: true);
     }
 }

@@ -79,12 +79,7 @@ internal static class DropboxEndpoints
             ["referral_link"] = "https://www.dropbox.com/referrals/fake",
             ["is_paired"] = false,
             ["account_type"] = new JsonObject { [".tag"] = "basic" },
-            ["root_info"] = new JsonObject
-            {
-                [".tag"] = "user",
-                ["root_namespace_id"] = "3235641",
-                ["home_namespace_id"] = "3235641",
-            },
+            ["root_info"] = DropboxView.RootInfo(provider.DropboxTeamSpace),
         });
     }
 

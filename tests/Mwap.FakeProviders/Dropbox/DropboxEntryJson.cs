@@ -7,9 +7,11 @@ namespace Mwap.FakeProviders.Dropbox;
 /// <summary>Dropbox Metadata unions: <c>.tag</c> file or folder, path_lower as the key, timestamps without fractions.</summary>
 internal static class DropboxEntryJson
 {
-    public static JsonObject Entry(FakeDrive files, FakeDriveItem item, bool withTag = true)
+    /// <summary>The item's metadata, its path relative to the call's namespace (<paramref name="prefix"/> removed).</summary>
+    public static JsonObject Entry(FakeDrive files, FakeDriveItem item, bool withTag = true, string prefix = "")
     {
-        var path = files.PathOf(item);
+        var absolute = files.PathOf(item);
+        var path = prefix.Length > 0 && absolute.Length > prefix.Length ? absolute[prefix.Length..] : absolute;
         var json = new JsonObject();
         if (withTag)
         {

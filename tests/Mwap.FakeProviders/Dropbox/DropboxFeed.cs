@@ -22,7 +22,7 @@ internal static class DropboxFeed
             : folder;
     }
 
-    public static FakeResult Page(FakeProviderState provider, FakeDriveItem folder, DropboxCursor cursor)
+    public static FakeResult Page(FakeProviderState provider, FakeDriveItem folder, DropboxCursor cursor, string prefix = "")
     {
         var files = provider.Files;
         var pageSize = provider.PageSize(cursor.Limit);
@@ -35,11 +35,11 @@ internal static class DropboxFeed
             var after = next is { } n
                 ? cursor with { Offset = n.Offset, Page = n.Page }
                 : cursor with { Listing = false, Offset = 0, Page = 0 };
-            return Body([.. page.Select(i => DropboxEntryJson.Entry(files, i))], after, next is not null);
+            return Body([.. page.Select(i => DropboxEntryJson.Entry(files, i, prefix: prefix))], after, next is not null);
         }
 
         var size = PageCursor.SizeOf(cursor.Page, pageSize, provider.ShortPages);
-        var changes = ChangeFeed.Read(files, cursor.Since, cursor.Offset, size, view => Expand(files, folder, cursor.Recursive, view));
+        var changes = ChangeFeed.Read(files, cursor.Since, cursor.Offset, size, view => Expand(files, folder, cursor.Recursive, view, prefix));
         var following = changes.HasMore
             ? cursor with { Since = changes.After, Offset = changes.Skip, Page = cursor.Page + 1 }
             : cursor with { Since = changes.After, Offset = 0, Page = 0 };
@@ -58,7 +58,7 @@ internal static class DropboxFeed
         ["has_more"] = hasMore,
     });
 
-    private static List<FeedItem> Expand(FakeDrive files, FakeDriveItem folder, bool recursive, ChangeView view)
+    private static List<FeedItem> Expand(FakeDrive files, FakeDriveItem folder, bool recursive, ChangeView view, string prefix = "")
     {
         var scope = files.PathOf(folder).ToLowerInvariant();
         var change = view.Change;
@@ -68,22 +68,22 @@ internal static class DropboxFeed
             // Only the top of a deleted subtree: deleting a folder's path deletes its children on the client.
             case DriveChangeKind.Deleted when !change.ViaAncestor && InScope(change.Path!, scope, recursive):
             case DriveChangeKind.Trashed when view.IsLatest && InScope(change.Path!, scope, recursive):
-                result.Add(Deleted(change.Path!));
+                result.Add(Deleted(change.Path!, prefix));
                 break;
             case DriveChangeKind.Moved:
                 if (InScope(change.OldPath!, scope, recursive))
                 {
-                    result.Add(Deleted(change.OldPath!));
+                    result.Add(Deleted(change.OldPath!, prefix));
                 }
 
                 if (view.IsLatest)
                 {
-                    AddLive(files, change.Item, scope, recursive, result, withSubtree: recursive);
+                    AddLive(files, change.Item, scope, recursive, result, withSubtree: recursive, prefix);
                 }
 
                 break;
             case DriveChangeKind.Added or DriveChangeKind.Updated when view.IsLatest && !change.Item.IsRoot:
-                AddLive(files, change.Item, scope, recursive, result, withSubtree: false);
+                AddLive(files, change.Item, scope, recursive, result, withSubtree: false, prefix);
                 break;
             default:
                 break;
@@ -92,18 +92,18 @@ internal static class DropboxFeed
         return result;
     }
 
-    private static void AddLive(FakeDrive files, FakeDriveItem item, string scope, bool recursive, List<FeedItem> result, bool withSubtree)
+    private static void AddLive(FakeDrive files, FakeDriveItem item, string scope, bool recursive, List<FeedItem> result, bool withSubtree, string prefix)
     {
         if (item.IsDeleted || DropboxRpc.IsHidden(files, item) || !InScope(files.PathOf(item), scope, recursive))
         {
             return;
         }
 
-        result.Add(new FeedItem(null, () => DropboxEntryJson.Entry(files, item)));
+        result.Add(new FeedItem(null, () => DropboxEntryJson.Entry(files, item, prefix: prefix)));
         if (withSubtree && item.IsFolder)
         {
             // A moved or renamed folder: with a recursive cursor its subtree comes again at the new paths.
-            result.AddRange(files.Subtree(item, skipTrashed: true).Select(d => new FeedItem(null, () => DropboxEntryJson.Entry(files, d))));
+            result.AddRange(files.Subtree(item, skipTrashed: true).Select(d => new FeedItem(null, () => DropboxEntryJson.Entry(files, d, prefix: prefix))));
         }
     }
 
@@ -119,8 +119,9 @@ internal static class DropboxFeed
         return slash >= 0 && lower[..slash] == scope;
     }
 
-    private static FeedItem Deleted(string path) => new(null, () =>
+    private static FeedItem Deleted(string absolute, string prefix) => new(null, () =>
     {
+        var path = prefix.Length > 0 && absolute.Length > prefix.Length ? absolute[prefix.Length..] : absolute;
         var name = path[(path.LastIndexOf('/') + 1)..];
         return new JsonObject
         {

@@ -24,6 +24,11 @@ internal static class DropboxFilesEndpoints
             return rejection;
         }
 
+        if (DropboxView.Resolve(context, provider, Route, out var view) is { } badRoot)
+        {
+            return badRoot;
+        }
+
         var (args, error) = await DropboxRpc.ReadArgsAsync(context, Route);
         if (error is not null)
         {
@@ -36,7 +41,7 @@ internal static class DropboxFilesEndpoints
             return DropboxErrors.BadInput(Route, $"request body: limit: {limit} is not within range [1, 2000]");
         }
 
-        if (DropboxRpc.ResolvePath(provider.Files, Route, DropboxRpc.String(args, "path"), out var folder) is { } badPath)
+        if (DropboxRpc.ResolvePath(view, Route, DropboxRpc.String(args, "path"), out var folder) is { } badPath)
         {
             return badPath;
         }
@@ -52,8 +57,29 @@ internal static class DropboxFilesEndpoints
         }
 
         var recursive = DropboxRpc.Bool(args, "recursive") ?? false;
+        if (recursive && provider.SlowRecursiveListing is { } slow)
+        {
+            // "Concurrent identical list_folder calls for the same user may return a rate-limit error": the call
+            // runs on at Dropbox after the client timed out, and an identical one meanwhile gets 429.
+            var key = string.Join('\n', Bearer.From(context.Request), args!.ToJsonString(), context.Request.Headers[DropboxView.HeaderName].ToString());
+            if (!provider.TryStartListing(key, slow, out var retryAfter))
+            {
+                return FakeResult.Json(DropboxErrors.TooManyRequests(retryAfter), 429,
+                    FakeResult.Header("Retry-After", retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+
+            try
+            {
+                await Task.Delay(slow, CancellationToken.None);
+            }
+            finally
+            {
+                provider.EndListing(key);
+            }
+        }
+
         var cursor = new DropboxCursor(folder.Id, recursive, limit, provider.CursorGeneration, true, provider.Files.Version, 0, 0);
-        return DropboxFeed.Page(provider, folder, cursor);
+        return DropboxFeed.Page(provider, folder, cursor, view.Prefix);
     }
 
     private static async Task<IResult> ContinueAsync(HttpContext context, FakeProviderState provider)
@@ -62,6 +88,11 @@ internal static class DropboxFilesEndpoints
         if (DropboxRpc.RejectAuth(context, provider, Route) is { } rejection)
         {
             return rejection;
+        }
+
+        if (DropboxView.Resolve(context, provider, Route, out var view) is { } badRoot)
+        {
+            return badRoot;
         }
 
         var (args, error) = await DropboxRpc.ReadArgsAsync(context, Route);
@@ -77,7 +108,9 @@ internal static class DropboxFilesEndpoints
         }
 
         // An invalidated cursor, or one whose folder is gone, must be restarted from list_folder.
-        return DropboxFeed.Usable(provider, cursor) is { } folder ? DropboxFeed.Page(provider, folder, cursor) : DropboxErrors.Reset();
+        return DropboxFeed.Usable(provider, cursor) is { } folder && view.Contains(folder)
+            ? DropboxFeed.Page(provider, folder, cursor, view.Prefix)
+            : DropboxErrors.Reset();
     }
 
     /// <summary>A cursor for "changes from now on", without listing anything.</summary>
@@ -87,6 +120,11 @@ internal static class DropboxFilesEndpoints
         if (DropboxRpc.RejectAuth(context, provider, Route) is { } rejection)
         {
             return rejection;
+        }
+
+        if (DropboxView.Resolve(context, provider, Route, out var view) is { } badRoot)
+        {
+            return badRoot;
         }
 
         var (args, error) = await DropboxRpc.ReadArgsAsync(context, Route);
@@ -101,7 +139,7 @@ internal static class DropboxFilesEndpoints
             return DropboxErrors.BadInput(Route, $"request body: limit: {limit} is not within range [1, 2000]");
         }
 
-        if (DropboxRpc.ResolvePath(provider.Files, Route, DropboxRpc.String(args, "path"), out var folder) is { } badPath)
+        if (DropboxRpc.ResolvePath(view, Route, DropboxRpc.String(args, "path"), out var folder) is { } badPath)
         {
             return badPath;
         }
@@ -124,17 +162,22 @@ internal static class DropboxFilesEndpoints
             return rejection;
         }
 
+        if (DropboxView.Resolve(context, provider, Route, out var view) is { } badRoot)
+        {
+            return badRoot;
+        }
+
         var (args, error) = await DropboxRpc.ReadArgsAsync(context, Route);
         if (error is not null)
         {
             return error;
         }
 
-        if (DropboxRpc.ResolvePath(provider.Files, Route, DropboxRpc.String(args, "path"), out var item) is { } badPath)
+        if (DropboxRpc.ResolvePath(view, Route, DropboxRpc.String(args, "path"), out var item) is { } badPath)
         {
             return badPath;
         }
 
-        return item is null || item.IsRoot ? DropboxErrors.Path("not_found") : FakeResult.Json(DropboxEntryJson.Entry(provider.Files, item));
+        return item is null || item.Id == view.Base.Id ? DropboxErrors.Path("not_found") : FakeResult.Json(DropboxEntryJson.Entry(provider.Files, item, prefix: view.Prefix));
     }
 }

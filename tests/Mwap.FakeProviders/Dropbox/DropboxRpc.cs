@@ -70,11 +70,12 @@ internal static class DropboxRpc
         args?[name] is JsonValue value && value.TryGetValue<bool>(out var flag) ? flag : null;
 
     /// <summary>
-    /// Resolves "" (root), "/a/b" (case-insensitive) or "id:…". Returns a 400 for "/" and malformed paths, null
+    /// Resolves, within the call's namespace, "" (its root), "/a/b" (case-insensitive) or "id:…". Returns a 400 for "/" and malformed paths, null
     /// item for a well-formed path that does not exist.
     /// </summary>
-    public static FakeResult? ResolvePath(FakeDrive files, string route, string? path, out FakeDriveItem? item)
+    public static FakeResult? ResolvePath(DropboxView view, string route, string? path, out FakeDriveItem? item)
     {
+        var files = view.Files;
         item = null;
         if (path is null)
         {
@@ -91,8 +92,8 @@ internal static class DropboxRpc
             return DropboxErrors.BadInput(route, $"request body: path: '{path}' did not match pattern '(/(.|[\\r\\n])*)?|id:.*|(ns:[0-9]+(/.*)?)'");
         }
 
-        item = path.StartsWith("id:", StringComparison.Ordinal) ? files.Find(path) : files.FindByPath(path);
-        if (item is not null && IsHidden(files, item))
+        item = path.StartsWith("id:", StringComparison.Ordinal) ? files.Find(path) : files.FindByPath(view.Prefix + path);
+        if (item is not null && (IsHidden(files, item) || !view.Contains(item)))
         {
             item = null;
         }

@@ -34,6 +34,11 @@ internal static class DriveFileJson
             json["parents"] = new JsonArray(item.ParentId);
         }
 
+        if (item.ShortcutTargetId is not null)
+        {
+            json["shortcutDetails"] = new JsonObject { ["targetId"] = item.ShortcutTargetId, ["targetMimeType"] = item.ShortcutTargetMimeType };
+        }
+
         if (item.SharedDriveId is not null)
         {
             json["driveId"] = item.SharedDriveId;

@@ -59,6 +59,13 @@ internal sealed class IntegrationAccount
     public string? Email { get; set; }
     public string? Name { get; set; }
     public string? ProviderUserId { get; set; }
+
+    /// <summary>
+    /// Dropbox team spaces: the account's root namespace, sent as <c>Dropbox-API-Path-Root</c> on every file call, when
+    /// it differs from the home namespace (null otherwise, and for other providers). Read at connect, re-read on a 422
+    /// <c>path_root_error</c> and by the health check.
+    /// </summary>
+    public string? RootNamespaceId { get; set; }
 }
 
 internal sealed class IntegrationUsage

@@ -27,6 +27,7 @@ internal sealed class CloudIntegrationConfiguration : IEntityTypeConfiguration<C
             a.Property(x => x.Email).HasMaxLength(320);
             a.Property(x => x.Name).HasMaxLength(256);
             a.Property(x => x.ProviderUserId).HasMaxLength(256);
+            a.Property(x => x.RootNamespaceId).HasMaxLength(64);
         });
         builder.Property(i => i.RefreshLeaseOwner).HasMaxLength(100);
         builder.ComplexProperty(i => i.Usage);

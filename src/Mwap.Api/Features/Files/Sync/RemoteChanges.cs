@@ -7,8 +7,9 @@ namespace Mwap.Api.Features.Files.Sync;
 /// A file or folder as the provider describes it, in one shape for all three providers. <c>ParentId</c> is the parent
 /// folder's provider id (Drive, Graph); <c>Path</c> is the display path for providers that address by path (Dropbox).
 /// </summary>
+/// <summary><c>ShortcutTargetId</c>: a Drive shortcut's target (the item lists as its target: type, folder or file).</summary>
 internal sealed record RemoteItem(string Id, string Name, string? ParentId, string? Path, bool IsFolder, string MimeType,
-    long? Size, DateTime? ModifiedTime, string? Checksum);
+    long? Size, DateTime? ModifiedTime, string? Checksum, string? ShortcutTargetId = null);
 
 /// <summary>One entry of a listing or change feed, applied in order.</summary>
 internal abstract record RemoteChange

@@ -36,7 +36,32 @@ internal sealed class DropboxClient(IHttpClientFactory httpFactory) : CloudStora
         using var json = await OAuthHttp.SendJsonAsync(Http, request, cancellationToken);
         var root = json.RootElement;
         var name = root.TryGetProperty("name", out var n) && n.TryGetProperty("display_name", out var d) ? d.GetString() : null;
-        return new ProviderAccount(Str(root, "email"), name, Str(root, "account_id"));
+        return new ProviderAccount(Str(root, "email"), name, Str(root, "account_id"), TeamRoot(root));
+    }
+
+    /// <summary>
+    /// <c>root_info</c>: in a team space the root namespace (team folders, with the member's home folder inside) differs
+    /// from the home namespace that calls see by default. The tag is no guide: accounts in Dropbox's updated team spaces
+    /// answer <c>.tag: "user"</c> with distinct ids (https://dropbox.tech/developers/api-updates-to-better-support-team-spaces),
+    /// so the two ids are compared.
+    /// </summary>
+    private static string? TeamRoot(System.Text.Json.JsonElement account) =>
+        account.TryGetProperty("root_info", out var info) && info.ValueKind == System.Text.Json.JsonValueKind.Object
+        && Str(info, "root_namespace_id") is { Length: > 0 } rootId && Str(info, "home_namespace_id") is { } homeId && rootId != homeId
+            ? rootId
+            : null;
+
+    /// <summary>
+    /// Makes a file call's paths relative to the team root instead of the home namespace
+    /// (<c>Dropbox-API-Path-Root: {".tag":"root","root":"&lt;root_namespace_id&gt;"}</c>,
+    /// https://developers.dropbox.com/dbx-team-files-guide). A stale id is answered 422 <c>invalid_root</c>.
+    /// </summary>
+    public static void AddPathRoot(HttpRequestMessage request, ProviderConfig config)
+    {
+        if (config.PathRoot is { } root)
+        {
+            request.Headers.TryAddWithoutValidation("Dropbox-API-Path-Root", JsonSerializer.Serialize(new Dictionary<string, string> { [".tag"] = "root", ["root"] = root }));
+        }
     }
 
     public override async Task<FolderPage> ListFoldersAsync(ProviderConfig provider, string accessToken, FolderQuery query, CancellationToken cancellationToken)
@@ -52,6 +77,7 @@ internal sealed class DropboxClient(IHttpClientFactory httpFactory) : CloudStora
             : ("/files/list_folder/continue", JsonSerializer.Serialize(new { cursor = query.Cursor }));
         using var request = OAuthHttp.Bearer(HttpMethod.Post, Url(provider.ApiBaseUrl, "/2", endpoint), accessToken,
             new StringContent(body, Encoding.UTF8, "application/json"));
+        AddPathRoot(request, provider);
         using var json = await OAuthHttp.SendJsonAsync(Http, request, cancellationToken);
         var root = json.RootElement;
         var folders = root.TryGetProperty("entries", out var entries)

@@ -11,7 +11,7 @@ namespace Mwap.Api.Features.Integrations.Dropbox;
 /// incremental cursor. Entries are applied in order with Dropbox's rules: a <c>deleted</c> entry removes the path and
 /// everything below it; moves arrive as a delete of the old path plus entries at the new one.
 /// </summary>
-internal sealed class DropboxSync(IHttpClientFactory httpFactory) : IFileSyncSource
+internal sealed partial class DropboxSync(IHttpClientFactory httpFactory, ILogger<DropboxSync> logger) : IFileSyncSource
 {
     private const string FolderMime = "folder";
     private static readonly TimeSpan TemporaryLinkLifetime = TimeSpan.FromHours(4);
@@ -20,8 +20,43 @@ internal sealed class DropboxSync(IHttpClientFactory httpFactory) : IFileSyncSou
 
     private HttpClient Http => httpFactory.CreateClient(OAuthHttp.ClientName);
 
-    public IAsyncEnumerable<ChangePage> FullAsync(IProviderCaller caller, int pageSize, CancellationToken cancellationToken) =>
-        PagesAsync(caller, "/files/list_folder", new { path = "", recursive = true, include_deleted = false, include_non_downloadable_files = true, limit = Math.Clamp(pageSize, 1, 2000) }, cancellationToken);
+    /// <summary>
+    /// One recursive listing from the root; its last cursor is the incremental cursor. If that call times out it is not
+    /// repeated (see <see cref="WalkAsync"/>): the tree is walked folder by folder instead.
+    /// </summary>
+    public async IAsyncEnumerable<ChangePage> FullAsync(IProviderCaller caller, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var limit = Math.Clamp(pageSize, 1, 2000);
+        var args = new { path = "", recursive = true, include_deleted = false, include_non_downloadable_files = true, limit };
+        ChangePage? first = null;
+        try
+        {
+            first = await caller.CallAsync((config, token) => PageAsync(config, token, "/files/list_folder", args, cancellationToken, noRetryOnTimeout: true), cancellationToken);
+        }
+        catch (ProviderException e) when (OAuthHttp.IsTimeout(e) && !cancellationToken.IsCancellationRequested)
+        {
+            LogRecursiveTimeout(logger);
+        }
+
+        if (first is null)
+        {
+            await foreach (var page in WalkAsync(caller, limit, cancellationToken))
+            {
+                yield return page;
+            }
+
+            yield break;
+        }
+
+        yield return first;
+        if (!first.Done)
+        {
+            await foreach (var page in PagesAsync(caller, "/files/list_folder/continue", new { cursor = first.Cursor }, cancellationToken))
+            {
+                yield return page;
+            }
+        }
+    }
 
     public IAsyncEnumerable<ChangePage> ChangesAsync(IProviderCaller caller, string cursor, int pageSize, CancellationToken cancellationToken) =>
         PagesAsync(caller, "/files/list_folder/continue", new { cursor }, cancellationToken);
@@ -54,6 +89,7 @@ internal sealed class DropboxSync(IHttpClientFactory httpFactory) : IFileSyncSou
             using var request = OAuthHttp.Bearer(HttpMethod.Post, baseUrl.TrimEnd('/') + (baseUrl.TrimEnd('/').EndsWith("/2", StringComparison.Ordinal) ? "" : "/2") + "/files/download", token);
             request.Headers.Accept.Clear();
             request.Headers.TryAddWithoutValidation("Dropbox-API-Arg", JsonSerializer.Serialize(new { path = fileId }));
+            DropboxClient.AddPathRoot(request, config);
             var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
@@ -71,13 +107,7 @@ internal sealed class DropboxSync(IHttpClientFactory httpFactory) : IFileSyncSou
         var (endpoint, body) = (firstEndpoint, firstBody);
         while (true)
         {
-            var page = await caller.CallAsync(async (config, token) =>
-            {
-                using var json = await PostAsync(config, token, endpoint, body, cancellationToken);
-                var cursor = Str(json.RootElement, "cursor") ?? throw new ProviderException(ProviderErrorKind.BadResponse, 200, "Dropbox returned no cursor");
-                var hasMore = json.RootElement.TryGetProperty("has_more", out var more) && more.ValueKind == JsonValueKind.True;
-                return new ChangePage(Entries(json.RootElement), cursor, !hasMore);
-            }, cancellationToken);
+            var page = await caller.CallAsync((config, token) => PageAsync(config, token, endpoint, body, cancellationToken), cancellationToken);
             yield return page;
             if (page.Done)
             {
@@ -88,11 +118,22 @@ internal sealed class DropboxSync(IHttpClientFactory httpFactory) : IFileSyncSou
         }
     }
 
-    private async Task<JsonDocument> PostAsync(ProviderConfig config, string token, string endpoint, object body, CancellationToken cancellationToken)
+    /// <summary>One list_folder or continue page; Done when Dropbox says there is no more.</summary>
+    private async Task<ChangePage> PageAsync(ProviderConfig config, string token, string endpoint, object body, CancellationToken cancellationToken, bool noRetryOnTimeout = false)
+    {
+        using var json = await PostAsync(config, token, endpoint, body, cancellationToken, noRetryOnTimeout);
+        var cursor = Str(json.RootElement, "cursor") ?? throw new ProviderException(ProviderErrorKind.BadResponse, 200, "Dropbox returned no cursor");
+        var hasMore = json.RootElement.TryGetProperty("has_more", out var more) && more.ValueKind == JsonValueKind.True;
+        return new ChangePage(Entries(json.RootElement), cursor, !hasMore);
+    }
+
+    private async Task<JsonDocument> PostAsync(ProviderConfig config, string token, string endpoint, object body, CancellationToken cancellationToken, bool noRetryOnTimeout = false)
     {
         var baseUrl = config.ApiBaseUrl.TrimEnd('/');
         var url = (baseUrl.EndsWith("/2", StringComparison.Ordinal) ? baseUrl : baseUrl + "/2") + endpoint;
         using var request = OAuthHttp.Bearer(HttpMethod.Post, url, token, new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"));
+        request.Options.Set(OAuthHttp.NoRetryOnTimeout, noRetryOnTimeout);
+        DropboxClient.AddPathRoot(request, config);
         return await OAuthHttp.SendJsonAsync(Http, request, cancellationToken);
     }
 

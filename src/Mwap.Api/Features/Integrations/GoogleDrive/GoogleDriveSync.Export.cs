@@ -13,7 +13,8 @@ internal sealed partial class GoogleDriveSync
     public Task<HttpResponseMessage> OpenExportAsync(IProviderCaller caller, string fileId, string mimeType, CancellationToken cancellationToken) =>
         caller.CallAsync(async (config, token) =>
         {
-            var url = OAuthHttp.Query(Url(config, $"/files/{Uri.EscapeDataString(fileId)}/export"), [new("mimeType", mimeType)]);
+            var target = await ResolveShortcutAsync(config, token, fileId, cancellationToken);
+            var url = OAuthHttp.Query(Url(config, $"/files/{Uri.EscapeDataString(target)}/export"), [new("mimeType", mimeType)]);
             using var request = OAuthHttp.Bearer(HttpMethod.Get, url, token);
             request.Headers.Accept.Clear();
             var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);

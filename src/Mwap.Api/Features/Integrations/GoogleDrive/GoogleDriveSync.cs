@@ -16,7 +16,8 @@ internal sealed partial class GoogleDriveSync(IHttpClientFactory httpFactory) : 
     private const int ParentsPerQuery = 50;
     private const int IncompleteRetries = 2;
     private const string FolderMime = "application/vnd.google-apps.folder";
-    private const string FileFields = "id,name,mimeType,parents,size,modifiedTime,md5Checksum,trashed";
+    private const string ShortcutMime = "application/vnd.google-apps.shortcut";
+    private const string FileFields = "id,name,mimeType,parents,size,modifiedTime,md5Checksum,trashed,shortcutDetails";
 
     public string Kind => GoogleDriveClient.Slug;
 
@@ -61,7 +62,9 @@ internal sealed partial class GoogleDriveSync(IHttpClientFactory httpFactory) : 
                         break;
                     }
 
-                    foreach (var item in items.Where(i => i.IsFolder && seen.Add(i.Id)))
+                    // Shortcut folders are indexed as folders but not walked: they have no children of their own, and
+                    // following their targets could loop (rclone does not follow them by default either).
+                    foreach (var item in items.Where(i => i.IsFolder && i.ShortcutTargetId is null && seen.Add(i.Id)))
                     {
                         folders.Enqueue(item.Id);
                     }
@@ -215,12 +218,14 @@ internal sealed partial class GoogleDriveSync(IHttpClientFactory httpFactory) : 
         }
     }
 
+    /// <summary>A folder's children; a shortcut folder lists its target's children, as seen through the shortcut.</summary>
     public Task<LivePage> ListLiveAsync(IProviderCaller caller, LiveFolder folder, string? pageToken, int pageSize, CancellationToken cancellationToken) =>
         caller.CallAsync(async (config, token) =>
         {
+            var listed = folder.Id is { } id ? await ResolveShortcutAsync(config, token, id, cancellationToken) : "root";
             var parameters = new List<KeyValuePair<string, string>>
             {
-                new("q", $"'{Escape(folder.Id ?? "root")}' in parents and trashed = false"),
+                new("q", $"'{Escape(listed)}' in parents and trashed = false"),
                 new("fields", $"nextPageToken,files({FileFields})"), new("orderBy", "folder,name"),
                 new("pageSize", pageSize.ToString(CultureInfo.InvariantCulture)),
                 new("supportsAllDrives", "true"), new("includeItemsFromAllDrives", "true"),
@@ -232,7 +237,8 @@ internal sealed partial class GoogleDriveSync(IHttpClientFactory httpFactory) : 
 
             using var json = await GetAsync(config, token, "/files", parameters, cancellationToken);
             var files = json.RootElement.TryGetProperty("files", out var f) && f.ValueKind == JsonValueKind.Array
-                ? f.EnumerateArray().Select(ToItem).OfType<RemoteItem>().ToList()
+                ? f.EnumerateArray().Select(ToItem).OfType<RemoteItem>()
+                    .Select(i => folder.Id is { } asked && listed != asked && i.ParentId == listed ? i with { ParentId = asked } : i).ToList()
                 : [];
             return new LivePage(files, Str(json.RootElement, "nextPageToken"));
         }, cancellationToken);
@@ -244,7 +250,8 @@ internal sealed partial class GoogleDriveSync(IHttpClientFactory httpFactory) : 
     public Task<HttpResponseMessage> OpenContentAsync(IProviderCaller caller, string fileId, CancellationToken cancellationToken) =>
         caller.CallAsync(async (config, token) =>
         {
-            var url = OAuthHttp.Query(Url(config, $"/files/{Uri.EscapeDataString(fileId)}"), [new("alt", "media"), new("supportsAllDrives", "true")]);
+            var target = await ResolveShortcutAsync(config, token, fileId, cancellationToken);
+            var url = OAuthHttp.Query(Url(config, $"/files/{Uri.EscapeDataString(target)}"), [new("alt", "media"), new("supportsAllDrives", "true")]);
             using var request = OAuthHttp.Bearer(HttpMethod.Get, url, token);
             request.Headers.Accept.Clear();
             var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
@@ -273,24 +280,6 @@ internal sealed partial class GoogleDriveSync(IHttpClientFactory httpFactory) : 
 
     /// <summary>Drive query literals: backslash-escape <c>\</c> and <c>'</c>.</summary>
     private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal);
-
-    private static RemoteItem? ToItem(JsonElement file)
-    {
-        var id = Str(file, "id");
-        if (id is null || file.TryGetProperty("trashed", out var trashed) && trashed.ValueKind == JsonValueKind.True)
-        {
-            return null;
-        }
-
-        var mime = Str(file, "mimeType") ?? "application/octet-stream";
-        var parent = file.TryGetProperty("parents", out var parents) && parents.ValueKind == JsonValueKind.Array && parents.GetArrayLength() > 0
-            ? parents[0].GetString()
-            : null;
-        // Drive sends int64 values as strings.
-        long? size = Str(file, "size") is { } s && long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
-        var modified = ProviderJson.Time(Str(file, "modifiedTime"));
-        return new RemoteItem(id, Str(file, "name") ?? "", parent, null, mime == FolderMime, mime, size, modified, Str(file, "md5Checksum"));
-    }
 
     private static string? Str(JsonElement element, string name) => ProviderJson.String(element, name);
 }

@@ -38,7 +38,9 @@ internal sealed class IntegrationHealthService(MwapDbContext db, TokenService to
 
         try
         {
-            await tokens.WithAccessTokenAsync(integrationId, (config, client, token) => client.GetAccountAsync(config, token, cancellationToken), cancellationToken);
+            var account = await tokens.WithAccessTokenAsync(integrationId, (config, client, token) => client.GetAccountAsync(config, token, cancellationToken), cancellationToken);
+            // A Dropbox account that joined or left a team space since it connected: its file calls follow the new root.
+            await tokens.StorePathRootAsync(integrationId, account.RootNamespaceId, cancellationToken);
             return await RecordAsync(integrationId, "healthy", "Token is valid and working", success: true, cancellationToken);
         }
         catch (ProviderException e)

@@ -183,7 +183,7 @@ internal sealed partial class OAuthService(
 
             tokens.Store(integration, tokenSet);
             integration.ConnectedAt = now.UtcDateTime;
-            integration.Account = new IntegrationAccount { Email = account.Email, Name = account.Name, ProviderUserId = account.ProviderUserId };
+            integration.Account = new IntegrationAccount { Email = account.Email, Name = account.Name, ProviderUserId = account.ProviderUserId, RootNamespaceId = account.RootNamespaceId };
             integration.Health = new IntegrationHealth
             {
                 Status = scopesOk ? "healthy" : "unhealthy",

@@ -36,11 +36,15 @@ internal sealed record ProviderConfig(CloudProvider Provider, string ClientSecre
 {
     public string AuthUrl { get; init; } = Provider.AuthUrl;
     public string TokenUrl { get; init; } = Provider.TokenUrl;
+
+    /// <summary>Dropbox: the integration's team root namespace (<see cref="IntegrationAccount.RootNamespaceId"/>), or null.</summary>
+    public string? PathRoot { get; init; }
 }
 
 internal sealed record TokenSet(string AccessToken, string? RefreshToken, int ExpiresInSeconds, IReadOnlyList<string> Scopes);
 
-internal sealed record ProviderAccount(string? Email, string? Name, string? ProviderUserId);
+/// <summary><c>RootNamespaceId</c>: Dropbox's root namespace when it differs from the home namespace (team spaces), else null.</summary>
+internal sealed record ProviderAccount(string? Email, string? Name, string? ProviderUserId, string? RootNamespaceId = null);
 
 /// <summary><c>ParentPath</c>: the display path of <c>FolderId</c> when the index knows it (else the client walks the parents).</summary>
 internal sealed record FolderQuery(string? FolderId, string? Path, string? Cursor, string? ParentPath = null);
@@ -64,6 +68,9 @@ internal enum ProviderErrorKind
 
     /// <summary>A change cursor the provider no longer accepts (Dropbox <c>reset</c>, Graph 410, Drive invalid page token): resync fully.</summary>
     CursorReset,
+
+    /// <summary>Dropbox 422 <c>path_root_error</c>: the <c>Dropbox-API-Path-Root</c> sent is stale; re-read the account.</summary>
+    PathRootChanged,
 }
 
 /// <summary>A provider call that failed, classified so callers can react (reconnect, refresh, back off) without parsing bodies.</summary>

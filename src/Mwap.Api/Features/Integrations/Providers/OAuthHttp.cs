@@ -15,6 +15,16 @@ internal static class OAuthHttp
     /// </summary>
     public const string ExchangeClientName = "cloud-providers-exchange";
 
+    /// <summary>
+    /// Set on a request the pipeline must not repeat after a timeout because the provider may still be running it
+    /// (Dropbox's recursive <c>list_folder</c>): the caller decides what to do instead.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<bool> NoRetryOnTimeout = new("mwap.no-retry-on-timeout");
+
+    /// <summary>True for a request that timed out on our side (as opposed to one the provider refused).</summary>
+    public static bool IsTimeout(ProviderException e) =>
+        e.Kind == ProviderErrorKind.Unavailable && e.InnerException is Polly.Timeout.TimeoutRejectedException or TaskCanceledException;
+
     public static async Task<TokenSet> PostTokenAsync(HttpClient http, string tokenUrl, IEnumerable<KeyValuePair<string, string>> form,
         TokenSet? previous, CancellationToken cancellationToken)
     {
@@ -154,7 +164,10 @@ internal static class OAuthHttp
         401 => new ProviderException(ProviderErrorKind.Unauthorized, 401, "Access token rejected by provider"),
         403 when body.Contains("ateLimitExceeded", StringComparison.Ordinal) => new ProviderException(ProviderErrorKind.RateLimited, 403, "Provider rate limit exceeded"),
         403 => new ProviderException(ProviderErrorKind.Forbidden, 403, "Provider refused access"),
-        409 when IsDropboxReset(body) => new ProviderException(ProviderErrorKind.CursorReset, 409, "The change cursor was reset by the provider"),
+        // Dropbox answers a Dropbox-API-Path-Root it no longer accepts with 422 and the PathRootError union
+        // (invalid_root carries the fresh root info; no_permission): the team's root namespace changed.
+        422 when DropboxErrorTag(body) is "invalid_root" or "no_permission" => new ProviderException(ProviderErrorKind.PathRootChanged, 422, "The Dropbox root namespace changed"),
+        409 when DropboxErrorTag(body) == "reset" => new ProviderException(ProviderErrorKind.CursorReset, 409, "The change cursor was reset by the provider"),
         410 => new ProviderException(ProviderErrorKind.CursorReset, 410, "The change cursor expired at the provider"),
         404 or 409 => new ProviderException(ProviderErrorKind.NotFound, (int)status, "Not found at provider"),
         429 => new ProviderException(ProviderErrorKind.RateLimited, 429, "Provider rate limit exceeded"),
@@ -162,19 +175,20 @@ internal static class OAuthHttp
         _ => new ProviderException(ProviderErrorKind.BadResponse, (int)status, $"Provider answered {(int)status}"),
     };
 
-    /// <summary>Dropbox's cursor invalidation: 409 with <c>error[".tag"] == "reset"</c> (branch on the tag, never the summary).</summary>
-    private static bool IsDropboxReset(string body)
+    /// <summary>A Dropbox error union's <c>error[".tag"]</c>, e.g. 409 <c>reset</c> (branch on the tag, never the summary).</summary>
+    private static string? DropboxErrorTag(string body)
     {
         try
         {
             using var json = JsonDocument.Parse(body);
             return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("error", out var error)
                 && error.ValueKind == JsonValueKind.Object && error.TryGetProperty(".tag", out var tag) && tag.ValueKind == JsonValueKind.String
-                && tag.GetString() == "reset";
+                ? tag.GetString()
+                : null;
         }
         catch (JsonException)
         {
-            return false;
+            return null;
         }
     }
 

@@ -49,7 +49,7 @@ internal static class ProvidersSetup
                     Delay = TimeSpan.FromMilliseconds(options.RetryBaseDelayMilliseconds),
                     MaxDelay = TimeSpan.FromSeconds(60),
                     ShouldRetryAfterHeader = true,
-                    ShouldHandle = args => options.MaxRetries == 0 ? ValueTask.FromResult(false) : ShouldRetryAsync(args.Outcome),
+                    ShouldHandle = args => options.MaxRetries == 0 ? ValueTask.FromResult(false) : ShouldRetryAsync(args.Outcome, args.Context.GetRequestMessage()),
                 });
                 pipeline.AddTimeout(TimeSpan.FromSeconds(options.AttemptTimeoutSeconds));
             });
@@ -67,9 +67,16 @@ internal static class ProvidersSetup
     }
 
     /// <summary>429, 5xx, network failures and Drive's 403 rate-limit reasons are transient; everything else is final.</summary>
-    private static async ValueTask<bool> ShouldRetryAsync(Outcome<HttpResponseMessage> outcome)
+    private static async ValueTask<bool> ShouldRetryAsync(Outcome<HttpResponseMessage> outcome, HttpRequestMessage? request)
     {
-        if (outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException)
+        if (outcome.Exception is Polly.Timeout.TimeoutRejectedException)
+        {
+            // A timed-out call the provider may still be running is not sent again at once (Dropbox answers a
+            // simultaneous identical list_folder with 429 too_many_requests): its caller falls back instead.
+            return request?.Options.TryGetValue(OAuthHttp.NoRetryOnTimeout, out var noRetry) != true || !noRetry;
+        }
+
+        if (outcome.Exception is HttpRequestException)
         {
             return true;
         }

@@ -60,11 +60,19 @@ internal sealed partial class TokenService(
             integration = await RefreshAsync(integrationId, integration.EncryptedAccessToken, cancellationToken);
         }
 
-        var config = providers.Configure(provider);
+        var config = providers.Configure(provider) with { PathRoot = integration.Account.RootNamespaceId };
         var client = providers.ClientFor(provider);
         var token = secrets.Unprotect(integration.EncryptedAccessToken!, AccessContext(integrationId));
         try
         {
+            var result = await call(config, client, token);
+            await CountRequestAsync(integrationId, cancellationToken);
+            return result;
+        }
+        catch (ProviderException e) when (e.Kind == ProviderErrorKind.PathRootChanged)
+        {
+            // The Dropbox team's root namespace moved: re-read the account, store the new root, retry once.
+            config = await RereadPathRootAsync(integrationId, config, client, token, cancellationToken);
             var result = await call(config, client, token);
             await CountRequestAsync(integrationId, cancellationToken);
             return result;
@@ -188,12 +196,34 @@ internal sealed partial class TokenService(
         return (integration, provider);
     }
 
+    /// <summary>Re-reads the account's root namespace (without a path root) and stores it when it changed.</summary>
+    private async Task<ProviderConfig> RereadPathRootAsync(string integrationId, ProviderConfig config, ICloudStorageClient client, string token, CancellationToken cancellationToken)
+    {
+        var account = await client.GetAccountAsync(config with { PathRoot = null }, token, cancellationToken);
+        await StorePathRootAsync(integrationId, account.RootNamespaceId, cancellationToken);
+        return config with { PathRoot = account.RootNamespaceId };
+    }
+
+    /// <summary>Stores the account's root namespace (Dropbox team spaces) when it differs from the stored one.</summary>
+    public async Task StorePathRootAsync(string integrationId, string? rootNamespaceId, CancellationToken cancellationToken)
+    {
+        var changed = await db.Set<CloudIntegration>().Where(i => i.Id == integrationId && i.Account.RootNamespaceId != rootNamespaceId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Account.RootNamespaceId, rootNamespaceId), cancellationToken);
+        if (changed > 0)
+        {
+            LogPathRoot(logger, integrationId, rootNamespaceId ?? "(home)");
+        }
+    }
+
     private async Task CountRequestAsync(string integrationId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await db.Set<CloudIntegration>().Where(i => i.Id == integrationId)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.Usage.TotalRequests, i => i.Usage.TotalRequests + 1).SetProperty(i => i.Usage.LastRequest, now), cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Integration {IntegrationId}: Dropbox root namespace is now {RootNamespaceId}")]
+    private static partial void LogPathRoot(ILogger logger, string integrationId, string rootNamespaceId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Integration {IntegrationId} needs re-consent ({Reason}); refreshes stop until it is reconnected")]
     private static partial void LogReconsent(ILogger logger, string integrationId, string reason);

@@ -455,6 +455,11 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Postgres
                                 .HasMaxLength(256)
                                 .HasColumnType("character varying(256)")
                                 .HasColumnName("account_provider_user_id");
+
+                            b1.Property<string>("RootNamespaceId")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("account_root_namespace_id");
                         });
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Health", "Mwap.Api.Features.Integrations.CloudIntegration.Health#IntegrationHealth", b1 =>

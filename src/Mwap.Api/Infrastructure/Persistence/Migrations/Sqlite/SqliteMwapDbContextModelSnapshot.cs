@@ -450,6 +450,11 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Sqlite
                                 .HasMaxLength(256)
                                 .HasColumnType("TEXT")
                                 .HasColumnName("account_provider_user_id");
+
+                            b1.Property<string>("RootNamespaceId")
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("account_root_namespace_id");
                         });
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Health", "Mwap.Api.Features.Integrations.CloudIntegration.Health#IntegrationHealth", b1 =>

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using MongoDB.Bson;
@@ -12,7 +13,7 @@ namespace Mwap.Api.Features.Import;
 /// The <c>import mwap</c> use case: stage the source by tenant, import the platform's catalogues, then each tenant in
 /// its own transaction, and record a <c>platform.import</c> audit entry with the counts.
 /// </summary>
-internal sealed class MwapImporter(IServiceScopeFactory scopes, ISecretProtector protector, TimeProvider time, ILogger<MwapImporter> logger)
+internal sealed partial class MwapImporter(IServiceScopeFactory scopes, ISecretProtector protector, TimeProvider time, ILogger<MwapImporter> logger)
 {
     private static readonly string[] Catalogues = [CatalogueImport.ProjectTypes, CatalogueImport.CloudProviders, CatalogueImport.SuperAdmins];
 
@@ -31,6 +32,7 @@ internal sealed class MwapImporter(IServiceScopeFactory scopes, ISecretProtector
         using var staging = new ImportStaging(options.WorkDirectory ?? Path.GetTempPath());
         var staged = Stage(options.Source, staging, report, progress);
         staging.Seal();
+        run.Timings.Staging = clock.Elapsed.TotalSeconds;
 
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -44,6 +46,7 @@ internal sealed class MwapImporter(IServiceScopeFactory scopes, ISecretProtector
         var claimed = await ImportTenantsAsync(run, staging, staged, progress, cancellationToken);
         AccountForUnclaimed(run, staging, claimed);
         report.Seconds = clock.Elapsed.TotalSeconds;
+        progress.WriteLine(run.Timings.Describe(report.Seconds));
         if (!options.DryRun)
         {
             await RecordAuditAsync(report, cancellationToken);
@@ -175,17 +178,19 @@ internal sealed class MwapImporter(IServiceScopeFactory scopes, ISecretProtector
         var done = 0;
         foreach (var batch in staging.TenantKeys().Where(k => only is null || k == only).ToList().Chunk(Math.Max(1, run.Options.Batch)))
         {
-            // A fresh context per batch keeps the change tracker (and memory) small.
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<MwapDbContext>();
-            foreach (var key in batch)
+            try
             {
-                claimed.Add(key);
-                await new TenantImport(db, run).ImportAsync(key[2..], staging.Documents(key), integrationId =>
+                await ImportBatchAsync(run, staging, batch, bulk: true, claimed, cancellationToken);
+            }
+            catch (Exception e) when (e is DbUpdateException or DbException)
+            {
+                // Something in the batch clashed (a unique name, a row written here meanwhile): redo it tenant by tenant
+                // through the change tracker, so only the tenant at fault is rolled back and reported.
+                LogBatchFallback(logger, batch.Length, e);
+                foreach (var key in batch)
                 {
-                    claimed.Add("i:" + integrationId);
-                    return staging.Documents("i:" + integrationId);
-                }, cancellationToken);
+                    await ImportBatchAsync(run, staging, [key], bulk: false, claimed, cancellationToken);
+                }
             }
 
             done += batch.Length;
@@ -193,6 +198,63 @@ internal sealed class MwapImporter(IServiceScopeFactory scopes, ISecretProtector
         }
 
         return claimed;
+    }
+
+    /// <summary>
+    /// Maps a batch of tenants and writes them in one transaction (whole tenants: an interrupted import leaves none
+    /// half-written). In bulk mode a failure propagates (the caller retries tenant by tenant); a single tenant's
+    /// failure through the change tracker is reported and the import goes on.
+    /// </summary>
+    private async Task ImportBatchAsync(ImportRun run, ImportStaging staging, IReadOnlyList<string> keys, bool bulk, HashSet<string> claimed,
+        CancellationToken cancellationToken)
+    {
+        // A fresh context per batch keeps the change tracker (and memory) small.
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MwapDbContext>();
+        var phase = Stopwatch.StartNew();
+        var existing = await ExistingRows.LoadManyAsync(db, [.. keys.Select(k => k[2..]).Where(run.TenantsHere.Contains)], cancellationToken);
+        run.Timings.Existing += phase.Elapsed.TotalSeconds;
+        var writes = new ImportWrites(db, run, bulk);
+        var tenants = new List<(string Id, TenantImport Import)>();
+        foreach (var key in keys)
+        {
+            phase.Restart();
+            claimed.Add(key);
+            var docs = staging.Documents(key);
+            run.Timings.Reading += phase.Elapsed.TotalSeconds;
+            phase.Restart();
+            var tenant = new TenantImport(db, run, writes);
+            tenant.Map(key[2..], docs, integrationId =>
+            {
+                claimed.Add("i:" + integrationId);
+                return staging.Documents("i:" + integrationId);
+            }, existing.GetValueOrDefault(key[2..]) ?? ExistingRows.None);
+            tenants.Add((key[2..], tenant));
+            run.Timings.Mapping += phase.Elapsed.TotalSeconds;
+        }
+
+        if (!run.Options.DryRun)
+        {
+            phase.Restart();
+            try
+            {
+                await writes.WriteAsync(cancellationToken);
+            }
+            catch (Exception e) when (!bulk && e is DbUpdateException or DbException)
+            {
+                run.Report.Merge(tenants[0].Import.Failed(tenants[0].Id, e));
+                return;
+            }
+            finally
+            {
+                run.Timings.Writing += phase.Elapsed.TotalSeconds;
+            }
+        }
+
+        foreach (var (_, tenant) in tenants)
+        {
+            run.Report.Merge(tenant.Delta);
+        }
     }
 
     /// <summary>Files of an integration no tenant had, and rows with no tenant id at all: reported one by one, never silently dropped.</summary>
@@ -216,6 +278,9 @@ internal sealed class MwapImporter(IServiceScopeFactory scopes, ISecretProtector
 
         run.Report.Merge(delta);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A bulk batch of {Tenants} tenants failed; importing them one at a time")]
+    private static partial void LogBatchFallback(ILogger logger, int tenants, Exception exception);
 
     private async Task RecordAuditAsync(ImportReport report, CancellationToken cancellationToken)
     {

@@ -47,18 +47,21 @@ internal static class BulkInsert
     {
         var columns = string.Join(", ", table.Columns.Select(c => Quote(c.Name)));
         await using var importer = await connection.BeginBinaryImportAsync($"COPY {Quote(table.Name)} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        // Synchronous writes: they fill Npgsql's buffer and only block when it flushes, where an await per value
+        // costs more than the value (a batch is ~10,000 rows × ~15 columns).
         foreach (var row in rows)
         {
-            await importer.StartRowAsync(cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            importer.StartRow();
             foreach (var column in table.Columns)
             {
                 if (column.Read(row) is { } value)
                 {
-                    await importer.WriteAsync(value, column.PostgresType, cancellationToken);
+                    importer.Write(value, column.PostgresType);
                 }
                 else
                 {
-                    await importer.WriteNullAsync(cancellationToken);
+                    importer.WriteNull();
                 }
             }
         }

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using MongoDB.Bson;
@@ -169,94 +168,6 @@ internal sealed partial class MwapImporter(IServiceScopeFactory scopes, ISecretP
         }
     }
 
-    private async Task<HashSet<string>> ImportTenantsAsync(ImportRun run, ImportStaging staging, long staged, TextWriter progress, CancellationToken cancellationToken)
-    {
-        var claimed = new HashSet<string>(StringComparer.Ordinal);
-        var only = run.Options.Tenant is null ? null : "t:" + run.Options.Tenant;
-        var total = staging.TenantCount();
-        var clock = Stopwatch.StartNew();
-        var done = 0;
-        foreach (var batch in staging.TenantKeys().Where(k => only is null || k == only).ToList().Chunk(Math.Max(1, run.Options.Batch)))
-        {
-            try
-            {
-                await ImportBatchAsync(run, staging, batch, bulk: true, claimed, cancellationToken);
-            }
-            catch (Exception e) when (e is DbUpdateException or DbException)
-            {
-                // Something in the batch clashed (a unique name, a row written here meanwhile): redo it tenant by tenant
-                // through the change tracker, so only the tenant at fault is rolled back and reported.
-                LogBatchFallback(logger, batch.Length, e);
-                foreach (var key in batch)
-                {
-                    await ImportBatchAsync(run, staging, [key], bulk: false, claimed, cancellationToken);
-                }
-            }
-
-            done += batch.Length;
-            progress.WriteLine($"tenants {done}/{total} · {staged:N0} documents staged · {done / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} tenants/s");
-        }
-
-        return claimed;
-    }
-
-    /// <summary>
-    /// Maps a batch of tenants and writes them in one transaction (whole tenants: an interrupted import leaves none
-    /// half-written). In bulk mode a failure propagates (the caller retries tenant by tenant); a single tenant's
-    /// failure through the change tracker is reported and the import goes on.
-    /// </summary>
-    private async Task ImportBatchAsync(ImportRun run, ImportStaging staging, IReadOnlyList<string> keys, bool bulk, HashSet<string> claimed,
-        CancellationToken cancellationToken)
-    {
-        // A fresh context per batch keeps the change tracker (and memory) small.
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<MwapDbContext>();
-        var phase = Stopwatch.StartNew();
-        var existing = await ExistingRows.LoadManyAsync(db, [.. keys.Select(k => k[2..]).Where(run.TenantsHere.Contains)], cancellationToken);
-        run.Timings.Existing += phase.Elapsed.TotalSeconds;
-        var writes = new ImportWrites(db, run, bulk);
-        var tenants = new List<(string Id, TenantImport Import)>();
-        foreach (var key in keys)
-        {
-            phase.Restart();
-            claimed.Add(key);
-            var docs = staging.Documents(key);
-            run.Timings.Reading += phase.Elapsed.TotalSeconds;
-            phase.Restart();
-            var tenant = new TenantImport(db, run, writes);
-            tenant.Map(key[2..], docs, integrationId =>
-            {
-                claimed.Add("i:" + integrationId);
-                return staging.Documents("i:" + integrationId);
-            }, existing.GetValueOrDefault(key[2..]) ?? ExistingRows.None);
-            tenants.Add((key[2..], tenant));
-            run.Timings.Mapping += phase.Elapsed.TotalSeconds;
-        }
-
-        if (!run.Options.DryRun)
-        {
-            phase.Restart();
-            try
-            {
-                await writes.WriteAsync(cancellationToken);
-            }
-            catch (Exception e) when (!bulk && e is DbUpdateException or DbException)
-            {
-                run.Report.Merge(tenants[0].Import.Failed(tenants[0].Id, e));
-                return;
-            }
-            finally
-            {
-                run.Timings.Writing += phase.Elapsed.TotalSeconds;
-            }
-        }
-
-        foreach (var (_, tenant) in tenants)
-        {
-            run.Report.Merge(tenant.Delta);
-        }
-    }
-
     /// <summary>Files of an integration no tenant had, and rows with no tenant id at all: reported one by one, never silently dropped.</summary>
     private static void AccountForUnclaimed(ImportRun run, ImportStaging staging, HashSet<string> claimed)
     {
@@ -278,9 +189,6 @@ internal sealed partial class MwapImporter(IServiceScopeFactory scopes, ISecretP
 
         run.Report.Merge(delta);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A bulk batch of {Tenants} tenants failed; importing them one at a time")]
-    private static partial void LogBatchFallback(ILogger logger, int tenants, Exception exception);
 
     private async Task RecordAuditAsync(ImportReport report, CancellationToken cancellationToken)
     {

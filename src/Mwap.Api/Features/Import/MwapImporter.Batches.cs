@@ -20,13 +20,15 @@ internal sealed partial class MwapImporter
         var clock = Stopwatch.StartNew();
         var done = 0;
         var batches = staging.TenantKeys().Where(k => only is null || k == only).ToList().Chunk(Math.Max(1, run.Options.Batch)).ToList();
-        Task<PreparedBatch>? next = batches.Count > 0 ? Task.Run(() => PrepareAsync(run, staging, batches[0], bulk: true, claimed, cancellationToken), cancellationToken) : null;
+        Task<PreparedBatch>? Ahead(int index) => index < batches.Count
+            ? Task.Run(() => PrepareAsync(run, staging, batches[index], bulk: true, claimed, cancellationToken), cancellationToken)
+            : null;
+
+        var next = Ahead(0);
         for (var i = 0; i < batches.Count; i++)
         {
             var prepared = await next!;
-            next = i + 1 < batches.Count
-                ? Task.Run(() => PrepareAsync(run, staging, batches[i + 1], bulk: true, claimed, cancellationToken), cancellationToken)
-                : null;
+            next = Ahead(i + 1); // a parameter, not the loop variable: the task may start after i moved on
             try
             {
                 await using (prepared)

@@ -9,7 +9,7 @@ namespace Mwap.Bench;
 /// <summary>
 /// The API host in-process, as tests/Mwap.Api.IntegrationTests/Infrastructure/MwapApiFactory.cs starts it: the real
 /// service registrations and start-up (migrations), on the benchmark's database, with the recurring jobs off so that
-/// only the benchmark runs the refresh job. Development-mode auth (no <c>Auth:Authority</c>); nothing calls the API.
+/// only the benchmark runs the refresh job. An issuer that is never contacted (start-up validation wants one outside Development); nothing calls the API.
 /// </summary>
 internal sealed class BenchHost(BenchDatabase database, int concurrency) : WebApplicationFactory<global::Program>
 {
@@ -19,6 +19,10 @@ internal sealed class BenchHost(BenchDatabase database, int concurrency) : WebAp
         ["ConnectionStrings:Mwap"] = database.ConnectionString,
         ["Database:DataDirectory"] = database.Directory,
         ["Jobs:Enabled"] = "false",
+        // Outside Development the server insists on an issuer; nothing here calls the API, so none is ever contacted.
+        ["Auth:Authority"] = "http://127.0.0.1:1/",
+        ["Auth:Audience"] = "https://bench.invalid",
+        ["Auth:RequireHttpsMetadata"] = "false",
         ["CloudProviders:AllowInsecureUrls"] = "true",
         ["Serilog:MinimumLevel:Default"] = "Warning",
         ["Integrations:Concurrency"] = concurrency.ToString(CultureInfo.InvariantCulture),

@@ -65,6 +65,8 @@ internal static class ImportBench
         }
 
         Line(stdout.ToString().TrimEnd());
+        // The importer's own account of where the time went (its last progress line).
+        Line(stderr.ToString().Split('\n').LastOrDefault(l => l.StartsWith("time:", StringComparison.Ordinal)) ?? "(no timing line)");
         var rows = await RowCountsAsync(database);
         var total = rows.Values.Sum();
         Line($"import: {importSeconds:F1} s, {documents / importSeconds:N0} source documents/s, {total:N0} rows written ({string.Join(", ", rows.Select(r => $"{r.Key} {r.Value:N0}"))}), {total / importSeconds:N0} rows/s");

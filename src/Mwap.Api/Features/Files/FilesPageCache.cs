@@ -12,8 +12,8 @@ namespace Mwap.Api.Features.Files;
 /// and the deletion of an integration bump it here and, through <see cref="ICacheInvalidationBus"/>, on every other
 /// instance, so the next request builds a new key and a page loaded before the bump is never read again, whatever
 /// order the load and the commit finished in. Not in Redis: versions are per instance. Bounded by rows (about 20,000,
-/// a few megabytes) and by a minute's lifetime, which is also the most a write from another process without Redis
-/// (the <c>import</c> verb) can stay unseen. Singleton.
+/// a few megabytes) and by a minute's lifetime; an import from another process clears it (<see cref="Import.ImportWatcher"/>).
+/// Singleton.
 /// </summary>
 internal sealed class FilesPageCache(CacheEntryVersions versions, ICacheInvalidationBus invalidations) : IDisposable
 {
@@ -51,6 +51,9 @@ internal sealed class FilesPageCache(CacheEntryVersions versions, ICacheInvalida
         versions.Bump(key);
         await invalidations.PublishAsync([key], cancellationToken);
     }
+
+    /// <summary>Forgets every page here (an import from another process wrote to the index).</summary>
+    public void Clear() => _pages.Clear();
 
     public void Dispose() => _pages.Dispose();
 

@@ -30,6 +30,13 @@ internal sealed class ImportRun(ImportOptions options, ImportReport report, Lega
     public ISecretProtector Protector { get; } = protector;
     public DateTime Now { get; } = now;
 
+    /// <summary>This run, in the import marker a running server watches (<see cref="ImportMarker"/>).</summary>
+    public string Id { get; } = Guid.NewGuid().ToString("N");
+
+    private int _markerWrites;
+
+    public string NextMarkerStamp() => Interlocked.Increment(ref _markerWrites).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>MWAP provider id → ours: the same id, or the provider already here with the same slug.</summary>
     public Dictionary<string, string> Providers { get; } = new(StringComparer.Ordinal);
 
@@ -42,6 +49,21 @@ internal sealed class ImportRun(ImportOptions options, ImportReport report, Lega
 
     /// <summary>Tenants that have rows here (or had, per the ledger): only those need their rows read before writing.</summary>
     public HashSet<string> TenantsHere { get; } = new(StringComparer.Ordinal);
+
+    public ImportTimings Timings { get; } = new();
+}
+
+/// <summary>Where an import's time went (seconds), printed with the progress: the first thing to read when it is slow.</summary>
+internal sealed class ImportTimings
+{
+    public double Staging { get; set; }
+    public double Existing { get; set; }
+    public double Reading { get; set; }
+    public double Mapping { get; set; }
+    public double Writing { get; set; }
+
+    public string Describe(double total) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"time: {total:F1} s in all; staging the source {Staging:F1} s, reading rows here {Existing:F1} s, reading staged tenants {Reading:F1} s, mapping (incl. secrets) {Mapping:F1} s, writing {Writing:F1} s");
 }
 
 internal enum Decision

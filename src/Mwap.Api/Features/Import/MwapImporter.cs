@@ -12,7 +12,7 @@ namespace Mwap.Api.Features.Import;
 /// The <c>import mwap</c> use case: stage the source by tenant, import the platform's catalogues, then each tenant in
 /// its own transaction, and record a <c>platform.import</c> audit entry with the counts.
 /// </summary>
-internal sealed class MwapImporter(IServiceScopeFactory scopes, ISecretProtector protector, TimeProvider time, ILogger<MwapImporter> logger)
+internal sealed partial class MwapImporter(IServiceScopeFactory scopes, ISecretProtector protector, TimeProvider time, ILogger<MwapImporter> logger)
 {
     private static readonly string[] Catalogues = [CatalogueImport.ProjectTypes, CatalogueImport.CloudProviders, CatalogueImport.SuperAdmins];
 
@@ -31,6 +31,7 @@ internal sealed class MwapImporter(IServiceScopeFactory scopes, ISecretProtector
         using var staging = new ImportStaging(options.WorkDirectory ?? Path.GetTempPath());
         var staged = Stage(options.Source, staging, report, progress);
         staging.Seal();
+        run.Timings.Staging = clock.Elapsed.TotalSeconds;
 
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -44,6 +45,7 @@ internal sealed class MwapImporter(IServiceScopeFactory scopes, ISecretProtector
         var claimed = await ImportTenantsAsync(run, staging, staged, progress, cancellationToken);
         AccountForUnclaimed(run, staging, claimed);
         report.Seconds = clock.Elapsed.TotalSeconds;
+        progress.WriteLine(run.Timings.Describe(report.Seconds));
         if (!options.DryRun)
         {
             await RecordAuditAsync(report, cancellationToken);
@@ -164,35 +166,6 @@ internal sealed class MwapImporter(IServiceScopeFactory scopes, ISecretProtector
             db.ChangeTracker.Clear();
             run.Report.Merge(delta);
         }
-    }
-
-    private async Task<HashSet<string>> ImportTenantsAsync(ImportRun run, ImportStaging staging, long staged, TextWriter progress, CancellationToken cancellationToken)
-    {
-        var claimed = new HashSet<string>(StringComparer.Ordinal);
-        var only = run.Options.Tenant is null ? null : "t:" + run.Options.Tenant;
-        var total = staging.TenantCount();
-        var clock = Stopwatch.StartNew();
-        var done = 0;
-        foreach (var batch in staging.TenantKeys().Where(k => only is null || k == only).ToList().Chunk(Math.Max(1, run.Options.Batch)))
-        {
-            // A fresh context per batch keeps the change tracker (and memory) small.
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<MwapDbContext>();
-            foreach (var key in batch)
-            {
-                claimed.Add(key);
-                await new TenantImport(db, run).ImportAsync(key[2..], staging.Documents(key), integrationId =>
-                {
-                    claimed.Add("i:" + integrationId);
-                    return staging.Documents("i:" + integrationId);
-                }, cancellationToken);
-            }
-
-            done += batch.Length;
-            progress.WriteLine($"tenants {done}/{total} · {staged:N0} documents staged · {done / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} tenants/s");
-        }
-
-        return claimed;
     }
 
     /// <summary>Files of an integration no tenant had, and rows with no tenant id at all: reported one by one, never silently dropped.</summary>

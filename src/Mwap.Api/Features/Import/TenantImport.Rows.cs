@@ -20,13 +20,38 @@ internal sealed record ExistingRows(
 {
     public static ExistingRows None => new(null, [], [], [], [], []);
 
-    public static async Task<ExistingRows> LoadAsync(MwapDbContext db, string tenantId, CancellationToken ct) => new(
-        await db.Tenants.FirstOrDefaultAsync(t => t.Id == tenantId, ct),
-        await db.Set<CloudIntegration>().Where(i => i.TenantId == tenantId).ToDictionaryAsync(i => i.Id, ct),
-        await db.Set<Project>().Where(p => p.TenantId == tenantId).ToDictionaryAsync(p => p.Id, ct),
-        await db.Set<VirtualFile>().Where(f => f.TenantId == tenantId).ToDictionaryAsync(f => f.Id, ct),
-        (await db.AuditLogs.Where(a => a.TenantId == tenantId).Select(a => a.Id).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal),
-        await db.Set<ImportRecord>().Where(r => r.TenantId == tenantId).ToDictionaryAsync(r => (r.Table, r.RowId), ct));
+    /// <summary>
+    /// The rows of several tenants in one query per table (tracked: an update writes over them). Only tenants a previous
+    /// run or the server wrote are asked for; a first import reads nothing here.
+    /// </summary>
+    public static async Task<Dictionary<string, ExistingRows>> LoadManyAsync(MwapDbContext db, IReadOnlyCollection<string> tenantIds, CancellationToken ct)
+    {
+        var result = new Dictionary<string, ExistingRows>(StringComparer.Ordinal);
+        if (tenantIds.Count == 0)
+        {
+            return result;
+        }
+
+        var ids = tenantIds.ToList();
+        var tenants = await db.Tenants.Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id, ct);
+        var integrations = (await db.Set<CloudIntegration>().Where(i => ids.Contains(i.TenantId)).ToListAsync(ct)).ToLookup(i => i.TenantId);
+        var projects = (await db.Set<Project>().Where(p => ids.Contains(p.TenantId)).ToListAsync(ct)).ToLookup(p => p.TenantId);
+        var files = (await db.Set<VirtualFile>().Where(f => ids.Contains(f.TenantId)).ToListAsync(ct)).ToLookup(f => f.TenantId);
+        var audit = (await db.AuditLogs.Where(a => ids.Contains(a.TenantId!)).Select(a => new { a.TenantId, a.Id }).ToListAsync(ct)).ToLookup(a => a.TenantId!, a => a.Id);
+        var ledger = (await db.Set<ImportRecord>().Where(r => ids.Contains(r.TenantId)).ToListAsync(ct)).ToLookup(r => r.TenantId);
+        foreach (var id in ids)
+        {
+            result[id] = new ExistingRows(
+                tenants.GetValueOrDefault(id),
+                integrations[id].ToDictionary(i => i.Id, StringComparer.Ordinal),
+                projects[id].ToDictionary(p => p.Id, StringComparer.Ordinal),
+                files[id].ToDictionary(f => f.Id, StringComparer.Ordinal),
+                audit[id].ToHashSet(StringComparer.Ordinal),
+                ledger[id].ToDictionary(r => (r.Table, r.RowId)));
+        }
+
+        return result;
+    }
 }
 
 internal sealed partial class TenantImport
@@ -98,12 +123,15 @@ internal sealed partial class TenantImport
             var decision = Apply(collection, "projects", id, project, current, current?.Version.ToString(Inv), Fingerprint(doc, ""));
             if (decision == Decision.Update)
             {
-                _memberResets.Add(id);
+                writes.ResetMembers(id);
             }
 
             if (decision is Decision.Insert or Decision.Update)
             {
-                db.AddRange(members);
+                foreach (var member in members)
+                {
+                    writes.Insert(member);
+                }
             }
         }
     }
@@ -160,7 +188,7 @@ internal sealed partial class TenantImport
                 continue;
             }
 
-            db.Add(entry);
+            writes.Insert(entry);
             _delta.For(collection).Imported++;
         }
     }

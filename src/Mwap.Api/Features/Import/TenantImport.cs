@@ -1,7 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using MongoDB.Bson;
-using Mwap.Api.Features.Files;
-using Mwap.Api.Features.Projects;
 using Mwap.Api.Features.Tenants;
 using Mwap.Api.Infrastructure.Persistence;
 using static Mwap.Api.Features.Import.BsonFields;
@@ -12,18 +9,18 @@ namespace Mwap.Api.Features.Import;
 /// One tenant with its integrations, projects (and members), files and audit rows, in one transaction: an
 /// interrupted import leaves whole tenants, and the next run continues with the rest.
 /// </summary>
-internal sealed partial class TenantImport(MwapDbContext db, ImportRun run)
+internal sealed partial class TenantImport(MwapDbContext db, ImportRun run, ImportWrites writes)
 {
     private readonly ImportReport _delta = new();
-    private readonly List<(ImportRecord Record, object Entity)> _written = [];
-    private readonly List<string> _memberResets = [];
     private Dictionary<(string, string), ImportRecord> _ledger = [];
 
-    public async Task ImportAsync(string tenantId, List<(string Collection, BsonDocument Document)> docs,
-        Func<string, List<(string Collection, BsonDocument Document)>> filesOf, CancellationToken cancellationToken)
+    /// <summary>What this tenant's import did; merged into the run's report once its batch has committed.</summary>
+    public ImportReport Delta => _delta;
+
+    /// <summary>Maps the tenant's documents and stages its writes in the batch's <see cref="ImportWrites"/> (nothing is written here).</summary>
+    public void Map(string tenantId, List<(string Collection, BsonDocument Document)> docs,
+        Func<string, List<(string Collection, BsonDocument Document)>> filesOf, ExistingRows existing)
     {
-        var here = run.TenantsHere.Contains(tenantId);
-        var existing = here ? await ExistingRows.LoadAsync(db, tenantId, cancellationToken) : ExistingRows.None;
         _ledger = existing.Ledger;
         foreach (var (collection, _) in docs)
         {
@@ -48,7 +45,6 @@ internal sealed partial class TenantImport(MwapDbContext db, ImportRun run)
             if (mapped is null)
             {
                 SkipAll(rest, $"its tenant {tenantId} was skipped");
-                run.Report.Merge(_delta);
                 return;
             }
 
@@ -57,7 +53,6 @@ internal sealed partial class TenantImport(MwapDbContext db, ImportRun run)
         else if (existing.Tenant is null)
         {
             SkipAll(rest, $"tenant {tenantId} is neither in the source nor here");
-            run.Report.Merge(_delta);
             return;
         }
 
@@ -77,63 +72,22 @@ internal sealed partial class TenantImport(MwapDbContext db, ImportRun run)
 
         ImportFiles(tenantId, files, existing, integrations);
         ImportAudit(tenantId, rest.Where(d => d.Collection == IntegrationMapping.AuditDocs), existing);
-        if (!run.Options.DryRun)
-        {
-            try
-            {
-                await WriteAsync(cancellationToken);
-            }
-            catch (DbUpdateException e)
-            {
-                db.ChangeTracker.Clear();
-                var failed = new ImportReport();
-                foreach (var (collection, count) in _delta.Collections)
-                {
-                    failed.For(collection).Read = count.Read;
-                }
-
-                failed.Note(TenantMapping.TenantDocs, tenantId, NoteKinds.Skipped,
-                    "the tenant's transaction failed and was rolled back: " + Cut((e.InnerException ?? e).Message, 300));
-                run.Report.Merge(failed);
-                LogTenantFailed(run.Logger, tenantId, e);
-                return;
-            }
-        }
-
-        db.ChangeTracker.Clear();
-        run.Report.Merge(_delta);
     }
 
-    private async Task WriteAsync(CancellationToken cancellationToken)
+    /// <summary>The report for a tenant whose transaction failed: its documents read, the tenant skipped with the reason.</summary>
+    public ImportReport Failed(string tenantId, Exception e)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (db.Database.IsNpgsql())
+        var failed = new ImportReport();
+        foreach (var (collection, count) in _delta.Collections)
         {
-            // A crash can lose the last commits, never half a tenant; the next run redoes what is missing.
-            await db.Database.ExecuteSqlRawAsync("SET LOCAL synchronous_commit = off", cancellationToken);
+            failed.For(collection).Read = count.Read;
         }
 
-        foreach (var projectId in _memberResets)
-        {
-            await db.Set<ProjectMember>().Where(m => m.ProjectId == projectId).ExecuteDeleteAsync(cancellationToken);
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        foreach (var (record, entity) in _written)
-        {
-            record.Stamp = Stamp(entity);
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        failed.Note(TenantMapping.TenantDocs, tenantId, NoteKinds.Skipped,
+            "the tenant's transaction failed and was rolled back: " + Cut((e.InnerException ?? e).Message, 300));
+        LogTenantFailed(run.Logger, tenantId, e);
+        return failed;
     }
-
-    private static string Stamp(object entity) => entity switch
-    {
-        IVersioned versioned => versioned.Version.ToString(Inv),
-        VirtualFile file => file.IndexedAt.Ticks.ToString(Inv),
-        _ => "",
-    };
 
     private static readonly System.Globalization.CultureInfo Inv = System.Globalization.CultureInfo.InvariantCulture;
 
@@ -156,24 +110,42 @@ internal sealed partial class TenantImport(MwapDbContext db, ImportRun run)
             return decision;
         }
 
+        var row = decision == Decision.Insert ? mapped : current!;
         if (decision == Decision.Insert)
         {
-            db.Add(mapped);
+            writes.Insert(mapped);
         }
         else
         {
             EntityCopy.Overwrite(db, current!, mapped);
         }
 
-        if (record is null)
-        {
-            record = new ImportRecord { TenantId = mapped is Tenant t ? t.Id : ((ITenantOwned)mapped).TenantId, Table = table, RowId = id };
-            db.Add(record);
-        }
-
+        var isNew = record is null;
+        record ??= new ImportRecord { TenantId = mapped is Tenant t ? t.Id : ((ITenantOwned)mapped).TenantId, Table = table, RowId = id };
         record.Fingerprint = fingerprint;
         record.ImportedAt = run.Now;
-        _written.Add((record, decision == Decision.Insert ? mapped : current!));
+        if (decision == Decision.Insert)
+        {
+            // A new row is written as mapped: its stamp is known before the write.
+            record.Stamp = ImportWrites.Stamp(row);
+        }
+        else
+        {
+            writes.StampAfterSave(record, row);
+        }
+
+        if (isNew)
+        {
+            if (decision == Decision.Insert)
+            {
+                writes.Insert(record);
+            }
+            else
+            {
+                db.Add(record);
+            }
+        }
+
         return decision;
     }
 

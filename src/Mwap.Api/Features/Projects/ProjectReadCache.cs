@@ -19,6 +19,10 @@ namespace Mwap.Api.Features.Projects;
 /// </summary>
 internal sealed class ProjectReadCache(HybridCache cache, ICacheInvalidationBus invalidations, FilesPageCache fileIndex)
 {
+    /// <summary>Tag of every cached project: an import run elsewhere drops them all (<see cref="Import.ImportWatcher"/>).</summary>
+    public const string CacheTag = "projects";
+
+    private static readonly string[] Tags = [CacheTag];
     private static readonly HybridCacheEntryOptions Entry = new() { Expiration = TimeSpan.FromMinutes(5), LocalCacheExpiration = TimeSpan.FromMinutes(5) };
 
     /// <summary>The project, or null when there is none (a miss is not cached, so a later create is seen at once).</summary>
@@ -31,7 +35,7 @@ internal sealed class ProjectReadCache(HybridCache cache, ICacheInvalidationBus 
             {
                 state.loaded.Value = true;
                 return await LoadAsync(state.db, state.projectId, state.fileIndex, ct) ?? throw new ProjectMissingException();
-            }, Entry, cancellationToken: cancellationToken);
+            }, Entry, Tags, cancellationToken);
             MwapMetrics.RecordCacheLookup("projects", hit: !loaded.Value);
             return project;
         }

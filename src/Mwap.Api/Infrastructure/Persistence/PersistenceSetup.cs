@@ -28,6 +28,8 @@ internal static class PersistenceSetup
         builder.Services.AddSingleton<DataPaths>();
         builder.Services.AddHostedService<DatabaseStartupService>();
         Features.SuperAdmins.SuperAdminsFeature.AddSuperAdmins(builder.Services);
+        // An import (the CLI, another process) moves a marker this watches, to drop cached roles and projects.
+        builder.Services.AddHostedService<Features.Import.ImportWatcher>();
 
         var options = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var configured = builder.Configuration.GetConnectionString(ConnectionStringName);

@@ -61,7 +61,11 @@ internal interface IRoleLoadHook
 internal sealed class RoleResolver(MwapDbContext db, HybridCache cache, ICacheInvalidationBus invalidations, CacheEntryVersions versions,
     SuperAdminDirectory superAdmins, IRoleLoadHook? hook = null) : IRoleResolver
 {
+    /// <summary>Tag of every cached role entry: an import run elsewhere drops them all (<see cref="Features.Import.ImportWatcher"/>).</summary>
+    public const string CacheTag = "roles";
+
     private const int CachedAttempts = 3;
+    private static readonly string[] Tags = [CacheTag];
     private static readonly HybridCacheEntryOptions Entry = new() { Expiration = TimeSpan.FromMinutes(5), LocalCacheExpiration = TimeSpan.FromMinutes(5) };
     private UserRoles? _current;
 
@@ -87,7 +91,7 @@ internal sealed class RoleResolver(MwapDbContext db, HybridCache cache, ICacheIn
                 }
 
                 return result with { Stamp = stamp };
-            }, Entry, cancellationToken: cancellationToken);
+            }, Entry, Tags, cancellationToken);
             MwapMetrics.RecordCacheLookup("roles", hit: !loaded.Value);
             if (!versions.IsStale(key, roles.Stamp))
             {

@@ -51,6 +51,9 @@ public sealed class DriveChannels : NotificationSender
         return request;
     }
 
+    /// <summary>Drive drops a channel (as when it expires): no more notifications, and stopping it is a 404.</summary>
+    public bool Forget(string id) => _live.TryRemove(id, out _);
+
     internal bool Accepts(string? url) => AcceptsUrl(url);
 
     internal bool Exists(string id) => _live.ContainsKey(id);

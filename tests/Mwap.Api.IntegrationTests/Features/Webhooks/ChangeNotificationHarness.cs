@@ -32,7 +32,7 @@ internal static class ChangeNotificationHarness
         fake.Files.AddFile(fake.Files.AddFolder("/Projects/Shoot1"), "a.txt");
         var connection = await Connection.CreateAsync(factory, provider);
         Assert.StartsWith("/api/v1/oauth/success", await connection.ConnectAsync(factory), StringComparison.Ordinal);
-        var row = await WaitForAsync(() => RowAsync(factory, connection.IntegrationId), "the subscription row");
+        var row = await WaitForAsync(() => RowAsync(factory, connection.IntegrationId), "the subscription row", factory);
         return (connection, row);
     }
 
@@ -82,7 +82,7 @@ internal static class ChangeNotificationHarness
             return json.RootElement.GetProperty("data").EnumerateArray().Any(f => f.GetProperty("name").GetString() == name) ? name : null;
         }, "file " + name);
 
-    public static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, string what)
+    public static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, string what, MwapApiFactory? host = null)
     {
         using var timeout = new CancellationTokenSource(Patience);
         while (true)
@@ -98,7 +98,10 @@ internal static class ChangeNotificationHarness
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"Waited {Patience.TotalSeconds:F0} s for {what}");
+                // The server's warnings say why (a failed provider call is logged, never thrown at the job).
+                var warnings = host is null ? "" : string.Join("\n", host.Logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning)
+                    .TakeLast(10).Select(e => e.AllText));
+                throw new TimeoutException($"Waited {Patience.TotalSeconds:F0} s for {what}\n{warnings}");
             }
         }
     }

@@ -105,6 +105,8 @@ public sealed class FakeProviderServer : IAsyncDisposable
         foreach (var provider in Enum.GetValues<FakeProvider>())
         {
             await this[provider].DropboxWebhook.DisposeAsync();
+            await this[provider].GraphSubscriptions.DisposeAsync();
+            await this[provider].DriveChannels.DisposeAsync();
         }
 
         await _app.DisposeAsync();

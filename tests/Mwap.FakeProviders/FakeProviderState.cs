@@ -25,6 +25,8 @@ public sealed partial class FakeProviderState
         Tokens = new TokenStore(time);
         Files = new FakeDrive(provider, time);
         DropboxWebhook = new Webhooks.DropboxWebhook(this, Files);
+        GraphSubscriptions = new Webhooks.GraphSubscriptions(Files, time);
+        DriveChannels = new Webhooks.DriveChannels(Files, time);
         RefreshTokenLifetime = profile.DefaultRefreshTokenLifetime;
     }
 
@@ -46,6 +48,12 @@ public sealed partial class FakeProviderState
     /// member's home namespace is the folder <see cref="Dropbox.DropboxTeamSpace.HomePath"/>. Null: a personal account.
     /// </summary>
     public Dropbox.DropboxTeamSpace? DropboxTeamSpace { get; set; }
+
+    /// <summary>Microsoft only: Graph change-notification subscriptions (<c>/subscriptions</c>), notified on every change to <see cref="Files"/>.</summary>
+    public Webhooks.GraphSubscriptions GraphSubscriptions { get; }
+
+    /// <summary>Google only: Drive <c>changes.watch</c> channels, notified on every change to <see cref="Files"/>.</summary>
+    public Webhooks.DriveChannels DriveChannels { get; }
 
     /// <summary>The account's folder tree.</summary>
     public FakeDrive Files { get; }

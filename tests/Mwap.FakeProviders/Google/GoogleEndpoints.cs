@@ -25,6 +25,7 @@ internal static class GoogleEndpoints
         google.MapDriveFiles(provider);
         google.MapDriveExport(provider);
         google.MapDriveChanges(provider);
+        google.MapDriveWatch(provider);
     }
 
     /// <summary>Revoking either token of a grant kills the whole grant; a dead or unknown token is a 400.</summary>

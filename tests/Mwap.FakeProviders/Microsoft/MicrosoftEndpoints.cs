@@ -28,6 +28,7 @@ internal static class MicrosoftEndpoints
         graph.MapGet("/me", (HttpContext context) => Me(context, provider));
         graph.MapGet("/me/drive", (HttpContext context) => Drive(context, provider));
         graph.MapPost("/me/revokeSignInSessions", (HttpContext context) => RevokeSignInSessions(context, provider));
+        graph.MapGraphSubscriptions(provider);
         app.MapGraphDrive(provider);
     }
 

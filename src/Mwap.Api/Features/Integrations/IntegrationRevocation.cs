@@ -12,7 +12,7 @@ namespace Mwap.Api.Features.Integrations;
 /// for the audit entry: <c>revoked</c>, <c>not-supported</c>, <c>no-tokens</c>, <c>provider-missing</c> or <c>failed</c>.
 /// </summary>
 internal sealed partial class IntegrationRevocation(MwapDbContext db, ProviderRegistry providers, ISecretProtector secrets, Tokens.TokenService tokens,
-    ILogger<IntegrationRevocation> logger)
+    Webhooks.ChangeSubscriptionService subscriptions, ILogger<IntegrationRevocation> logger)
 {
     public async Task<string> RevokeAsync(CloudIntegration integration, CancellationToken cancellationToken)
     {
@@ -20,6 +20,9 @@ internal sealed partial class IntegrationRevocation(MwapDbContext db, ProviderRe
         {
             return "no-tokens";
         }
+
+        // Change-notification subscriptions first: deleting them needs the grant that is about to be revoked.
+        await subscriptions.RemoveAsync(integration, cancellationToken);
 
         var provider = await db.Set<CloudProvider>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == integration.ProviderId, cancellationToken);
         if (provider is null)

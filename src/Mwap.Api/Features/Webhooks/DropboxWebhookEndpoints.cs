@@ -25,7 +25,7 @@ internal static class DropboxWebhookEndpoints
     {
         webhooks.MapGet("/dropbox", (string? challenge, HttpContext context, IOptions<WebhooksOptions> options) =>
             {
-                EnsureEnabled(options.Value);
+                WebhookGuard.EnsureEnabled(options.Value);
                 if (string.IsNullOrEmpty(challenge) || challenge.Length > 256)
                 {
                     throw new BadRequestException(WebhookErrors.InvalidInput, "A challenge of 1 to 256 characters is required");
@@ -45,7 +45,7 @@ internal static class DropboxWebhookEndpoints
         webhooks.MapPost("/dropbox", async (HttpRequest request, MwapDbContext db, ProviderRegistry providers, WebhookSyncTrigger trigger,
                 IOptions<WebhooksOptions> options, CancellationToken ct) =>
             {
-                EnsureEnabled(options.Value);
+                WebhookGuard.EnsureEnabled(options.Value);
                 var body = await WebhookBody.ReadAsync(request, options.Value.MaxBodyBytes, ct);
                 var providerIds = await VerifiedProvidersAsync(db, providers, body, request.Headers[SignatureHeader].ToString(), ct);
                 var accounts = Accounts(body);
@@ -63,14 +63,6 @@ internal static class DropboxWebhookEndpoints
             .Produces<ErrorEnvelope>(StatusCodes.Status401Unauthorized)
             .Produces<ErrorEnvelope>(StatusCodes.Status404NotFound)
             .Produces<ErrorEnvelope>(StatusCodes.Status413PayloadTooLarge);
-    }
-
-    private static void EnsureEnabled(WebhooksOptions options)
-    {
-        if (!options.Enabled)
-        {
-            throw new NotFoundException(WebhookErrors.Disabled, "Webhooks are not enabled on this server");
-        }
     }
 
     /// <summary>The Dropbox provider records whose app secret signed this body; none is a 401.</summary>

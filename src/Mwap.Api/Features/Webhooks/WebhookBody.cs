@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Mwap.Api.Infrastructure.Http;
 
 namespace Mwap.Api.Features.Webhooks;
@@ -10,6 +11,28 @@ internal static class WebhookErrors
     public const string InvalidSignature = "webhooks/invalid-signature";
     public const string InvalidInput = "webhooks/invalid-input";
     public const string TooLarge = "webhooks/too-large";
+}
+
+internal static class WebhookGuard
+{
+    public static void EnsureEnabled(WebhooksOptions options)
+    {
+        if (!options.Enabled)
+        {
+            throw new NotFoundException(WebhookErrors.Disabled, "Webhooks are not enabled on this server");
+        }
+    }
+
+    /// <summary>
+    /// The secret a provider echoed against the stored SHA-256 (hex), in constant time. The hash is computed even when
+    /// there is nothing to compare with, so an unknown subscription takes as long as a wrong secret.
+    /// </summary>
+    public static bool SecretMatches(string? storedHash, string? secret)
+    {
+        var actual = ChangeSubscriptionService.Hash(secret ?? "");
+        var expected = storedHash is { Length: 64 } && storedHash.All(char.IsAsciiHexDigit) ? Convert.FromHexString(storedHash) : new byte[32];
+        return CryptographicOperations.FixedTimeEquals(actual, expected) && storedHash is not null && !string.IsNullOrEmpty(secret);
+    }
 }
 
 /// <summary>Reads a notification's raw body (signatures are over the exact bytes), bounded.</summary>

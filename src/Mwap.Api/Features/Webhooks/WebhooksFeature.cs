@@ -7,6 +7,9 @@ internal static class WebhooksFeature
     {
         services.AddOptions<WebhooksOptions>().BindConfiguration(WebhooksOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<WebhookSyncTrigger>();
+        services.AddSingleton<ProviderChannels>(); // stateless apart from the HTTP client factory
+        services.AddScoped<ChangeSubscriptionService>();
+        services.AddScoped<ChangeSubscriptionJob>();
         return services;
     }
 
@@ -15,6 +18,8 @@ internal static class WebhooksFeature
     {
         var webhooks = api.MapGroup("/webhooks").WithTags("Webhooks").AllowAnonymous();
         webhooks.MapDropboxWebhook();
+        webhooks.MapMicrosoftWebhook();
+        webhooks.MapGoogleWebhook();
         return api;
     }
 }

@@ -52,6 +52,10 @@ internal static class JobsSetup
     {
         builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<JobStorage>(CreateStorage);
+        // Per host too: Hangfire's default registration hands every host the static JobActivator.Current, which is the
+        // last-configured host's, so with two hosts in one process (tests) one host's jobs ran in the other's services
+        // and database, silently.
+        builder.Services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         JobTelemetryFilter.EnsureRegistered();
         builder.Services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)

@@ -7,6 +7,7 @@ using Mwap.Api.Features.Integrations.Tokens;
 using Mwap.Api.Features.Notifications;
 using Mwap.Api.Features.Operations;
 using Mwap.Api.Features.Usage;
+using Mwap.Api.Features.Webhooks;
 
 namespace Mwap.Api.Infrastructure.Jobs;
 
@@ -15,7 +16,7 @@ namespace Mwap.Api.Infrastructure.Jobs;
 /// idempotent, and Hangfire runs each occurrence once across instances.
 /// </summary>
 internal sealed class RecurringJobSchedule(IRecurringJobManager recurring, IOptions<JobsOptions> options, IOptions<IntegrationJobsOptions> integrations,
-    IOptions<UsageJobOptions> usage, IOptions<AlertsJobOptions> alerts) : IHostedService
+    IOptions<UsageJobOptions> usage, IOptions<AlertsJobOptions> alerts, IOptions<WebhooksOptions> webhooks) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -32,6 +33,15 @@ internal sealed class RecurringJobSchedule(IRecurringJobManager recurring, IOpti
             job => job.RunAsync(CancellationToken.None), options.Value.MaintenanceCron, utc);
         recurring.AddOrUpdate<UsageAggregationJob>(UsageAggregationJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), usage.Value.UsageCron, utc);
         recurring.AddOrUpdate<IntegrationAlertsJob>(IntegrationAlertsJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), alerts.Value.AlertsCron, utc);
+        if (webhooks.Value.Enabled)
+        {
+            recurring.AddOrUpdate<ChangeSubscriptionJob>(ChangeSubscriptionJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), webhooks.Value.RenewalCron, utc);
+        }
+        else
+        {
+            recurring.RemoveIfExists(ChangeSubscriptionJob.RecurringJobId);
+        }
+
         return Task.CompletedTask;
     }
 

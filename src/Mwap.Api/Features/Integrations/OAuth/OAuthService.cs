@@ -37,6 +37,7 @@ internal sealed partial class OAuthService(
     OAuthKeys keys,
     OAuthCallbackFailureCounter failures,
     IOptions<OAuthOptions> options,
+    IOptions<Webhooks.WebhooksOptions> webhooks,
     IBackgroundJobClient jobs,
     TimeProvider time,
     ILogger<OAuthService> logger)
@@ -206,6 +207,12 @@ internal sealed partial class OAuthService(
 
         jobs.Enqueue<IntegrationHealthService>(h => h.CheckAsync(integration.Id, CancellationToken.None));
         jobs.Enqueue<FileSyncJob>(j => j.SyncIntegrationAsync(integration.Id, true, CancellationToken.None));
+        if (webhooks.Value.Enabled)
+        {
+            // Graph's create waits for our own validation echo: never inline in the user's callback.
+            jobs.Enqueue<Webhooks.ChangeSubscriptionJob>(j => j.EnsureAsync(integration.Id, CancellationToken.None));
+        }
+
         return new CallbackResult($"{SuccessPath}?tenantId={Uri.EscapeDataString(integration.TenantId)}&integrationId={Uri.EscapeDataString(integration.Id)}", integration.Id);
     }
 

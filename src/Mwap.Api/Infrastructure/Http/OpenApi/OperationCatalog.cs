@@ -25,6 +25,10 @@ internal static class OperationCatalog
             "webhooks/disabled"),
         ["POST webhooks/dropbox"] = new("Dropbox change notification", "Signed by Dropbox (X-Dropbox-Signature); queues a coalesced incremental sync of each linked account.",
             "webhooks/disabled", [(401, "webhooks/invalid-signature"), (400, "webhooks/invalid-input"), (413, "webhooks/too-large")]),
+        ["POST webhooks/microsoft"] = new("Microsoft Graph change notification", "Graph's validationToken echoed as text, or notifications whose clientState matches their subscription's secret; queues a coalesced incremental sync.",
+            "webhooks/disabled", [(401, "webhooks/invalid-signature"), (400, "webhooks/invalid-input"), (413, "webhooks/too-large")]),
+        ["POST webhooks/google"] = new("Google Drive change notification", "X-Goog-Channel-ID and X-Goog-Channel-Token must match a channel this server opened; queues a coalesced incremental sync.",
+            "webhooks/disabled", [(401, "webhooks/invalid-signature")]),
 
         ["GET users/me/roles"] = new("The caller's roles", "Superadmin flag, owned tenant and project roles of the signed-in user."),
 

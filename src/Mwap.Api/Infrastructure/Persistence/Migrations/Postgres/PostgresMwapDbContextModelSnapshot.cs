@@ -1176,6 +1176,75 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("tenant_usage_daily", (string)null);
                 });
 
+            modelBuilder.Entity("Mwap.Api.Features.Webhooks.ChangeSubscription", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("external_id");
+
+                    b.Property<string>("IntegrationId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("integration_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("secret_hash");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_change_subscriptions");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_change_subscriptions_expires_at");
+
+                    b.HasIndex("IntegrationId")
+                        .HasDatabaseName("ix_change_subscriptions_integration_id");
+
+                    b.HasIndex("Kind", "ExternalId")
+                        .HasDatabaseName("ix_change_subscriptions_kind_external_id");
+
+                    b.ToTable("change_subscriptions", (string)null);
+                });
+
             modelBuilder.Entity("Mwap.Api.Infrastructure.Security.SuperAdmin", b =>
                 {
                     b.Property<string>("Id")
@@ -1298,6 +1367,16 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_tenant_usage_daily_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Mwap.Api.Features.Webhooks.ChangeSubscription", b =>
+                {
+                    b.HasOne("Mwap.Api.Features.Integrations.CloudIntegration", null)
+                        .WithMany()
+                        .HasForeignKey("IntegrationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_change_subscriptions_cloud_integrations_integration_id");
                 });
 #pragma warning restore 612, 618
         }

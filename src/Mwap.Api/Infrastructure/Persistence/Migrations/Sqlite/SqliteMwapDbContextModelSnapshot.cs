@@ -1171,6 +1171,75 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("tenant_usage_daily", (string)null);
                 });
 
+            modelBuilder.Entity("Mwap.Api.Features.Webhooks.ChangeSubscription", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("external_id");
+
+                    b.Property<string>("IntegrationId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("integration_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("secret_hash");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_change_subscriptions");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_change_subscriptions_expires_at");
+
+                    b.HasIndex("IntegrationId")
+                        .HasDatabaseName("ix_change_subscriptions_integration_id");
+
+                    b.HasIndex("Kind", "ExternalId")
+                        .HasDatabaseName("ix_change_subscriptions_kind_external_id");
+
+                    b.ToTable("change_subscriptions", (string)null);
+                });
+
             modelBuilder.Entity("Mwap.Api.Infrastructure.Security.SuperAdmin", b =>
                 {
                     b.Property<string>("Id")
@@ -1293,6 +1362,16 @@ namespace Mwap.Api.Infrastructure.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_tenant_usage_daily_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Mwap.Api.Features.Webhooks.ChangeSubscription", b =>
+                {
+                    b.HasOne("Mwap.Api.Features.Integrations.CloudIntegration", null)
+                        .WithMany()
+                        .HasForeignKey("IntegrationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_change_subscriptions_cloud_integrations_integration_id");
                 });
 #pragma warning restore 612, 618
         }

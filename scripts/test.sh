@@ -46,6 +46,9 @@ no_warnings dotnet build Mwap.slnx --no-restore
 step "unit tests (including: the model has no changes that a migration does not cover)"
 dotnet test --project tests/Mwap.Api.Tests --no-build
 
+step "console component tests (bUnit: schema-driven config form, file browser paging, error display)"
+dotnet test --project tests/Mwap.Console.Tests --no-build
+
 step "fake provider self-checks (Google Drive, Dropbox, Microsoft Graph fakes over real HTTP)"
 dotnet test --project tests/Mwap.FakeProviders.Tests --no-build
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command: every check CI makes, in CI's order. Needs the .NET SDK, Debian's postgresql-15 binaries and Debian's
-# redis-server (installed here when missing); the integration tests start their own throwaway PostgreSQL and Redis
+# redis-server and chromium (installed here when missing); the integration tests start their own throwaway PostgreSQL and Redis
 # servers (PostgreSQL as the postgres user when run as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +34,18 @@ if ! command -v redis-server >/dev/null 2>&1; then
 fi
 redis-server --version
 
+step "prerequisites (Debian's chromium for the console's end-to-end test)"
+if [ ! -x /usr/bin/chromium ]; then
+    # The end-to-end test drives Debian's Chromium through Playwright (never a downloaded browser build).
+    echo "chromium is missing: installing Debian's chromium package with apt-get (the console's end-to-end test drives it"
+    echo "headless; nothing is left running)."
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get install -y -qq chromium >/dev/null 2>&1 ||
+        { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null; }
+fi
+/usr/bin/chromium --version
+
 step "restore (any warning fails the run)"
 no_warnings dotnet restore Mwap.slnx
 
@@ -46,11 +58,17 @@ no_warnings dotnet build Mwap.slnx --no-restore
 step "unit tests (including: the model has no changes that a migration does not cover)"
 dotnet test --project tests/Mwap.Api.Tests --no-build
 
+step "console component tests (bUnit: schema-driven config form, file browser paging, error display)"
+dotnet test --project tests/Mwap.Console.Tests --no-build
+
 step "fake provider self-checks (Google Drive, Dropbox, Microsoft Graph fakes over real HTTP)"
 dotnet test --project tests/Mwap.FakeProviders.Tests --no-build
 
 step "README walk-through (scripts/walkthrough.sh: the README's commands, in order, against a fresh server and the fakes)"
 ./scripts/walkthrough.sh
+
+step "console end-to-end (Playwright driving Debian's chromium against the real server, the fakes and SQLite)"
+dotnet test --project tests/Mwap.Console.EndToEnd --no-build
 
 step "integration tests on SQLite"
 # (the scale-out and outage classes need PostgreSQL by nature: they run in the PostgreSQL pass only)

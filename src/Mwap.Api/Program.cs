@@ -1,5 +1,6 @@
 using Mwap.Api.Features.AuditLog;
 using Mwap.Api.Features.CloudProviders;
+using Mwap.Api.Features.WebConsole;
 using Mwap.Api.Features.Files;
 using Mwap.Api.Features.Integrations;
 using Mwap.Api.Features.Integrations.OAuth;
@@ -44,6 +45,7 @@ builder.AddMwapAuthentication();
 builder.AddRedis();
 builder.AddHttpPipeline();
 builder.AddJobs();
+builder.AddConsole();
 
 builder.Services.AddAuditLogFeature();
 builder.Services.AddTenantsFeature();
@@ -73,6 +75,7 @@ app.MapHealthEndpoints();
 app.MapDocsAndWellKnown();
 app.MapMetricsEndpoint();
 app.MapJobsDashboard();
+app.MapConsoleFallback();
 
 var api = app.MapApiGroup();
 api.MapUsersEndpoints();
@@ -91,6 +94,7 @@ api.MapWebhooksEndpoints();
 api.MapOperationsEndpoints();
 api.MapUsageEndpoints();
 api.MapNotificationsEndpoints();
+api.MapConsoleEndpoints(app);
 api.MapApiNotFound();
 
 await app.RunAsync();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Mwap.Api.Features.WebConsole;
 using Mwap.Api.Infrastructure.Http.OpenApi;
 using Mwap.Api.Infrastructure.Security;
 using Scalar.AspNetCore;
@@ -58,6 +59,7 @@ internal static class HttpSetup
         app.UseEnvelopeStatusCodePages();
         app.UseSecurityHeaders();
         app.UseRequestBodyLimit();
+        app.UseConsoleFiles();
         app.Use((context, next) =>
         {
             // MWAP clients ask for /api/v1/openapi (JSON) or ?format=yaml; the document itself lives at a versioned path.

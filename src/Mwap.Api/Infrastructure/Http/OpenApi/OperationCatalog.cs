@@ -30,6 +30,12 @@ internal static class OperationCatalog
         ["POST webhooks/google"] = new("Google Drive change notification", "X-Goog-Channel-ID and X-Goog-Channel-Token must match a channel this server opened; queues a coalesced incremental sync.",
             "webhooks/disabled", [(401, "webhooks/invalid-signature")]),
 
+        ["GET console/config"] = new("The console's sign-in settings",
+            "Public: the OIDC authority, Console:ClientId, Console:Scopes, the API audience and whether the development sign-in exists; the console at /app reads it at start."),
+        ["POST console/dev-sign-in"] = new("Development sign-in",
+            "Only in the Development environment without Auth:Authority (absent, 404, everywhere else): mints the token the dev-token verb mints for the subject, email and name sent.",
+            Errors: [(400, "console/invalid-input")], Example: """{"sub":"auth0|alice","email":"alice@example.test","name":"Alice"}"""),
+
         ["GET users/me/roles"] = new("The caller's roles", "Superadmin flag, owned tenant and project roles of the signed-in user."),
 
         ["GET tenants/me"] = new("The caller's tenant", "The tenant the caller owns (404 when none).", Tenant),

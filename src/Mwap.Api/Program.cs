@@ -1,6 +1,5 @@
 using Mwap.Api.Features.AuditLog;
 using Mwap.Api.Features.CloudProviders;
-using Mwap.Api.Features.WebConsole;
 using Mwap.Api.Features.Files;
 using Mwap.Api.Features.Integrations;
 using Mwap.Api.Features.Integrations.OAuth;
@@ -12,6 +11,7 @@ using Mwap.Api.Features.ProjectTypes;
 using Mwap.Api.Features.Tenants;
 using Mwap.Api.Features.Usage;
 using Mwap.Api.Features.Users;
+using Mwap.Api.Features.WebConsole;
 using Mwap.Api.Features.Webhooks;
 using Mwap.Api.Infrastructure;
 using Mwap.Api.Infrastructure.Caching;

@@ -56,6 +56,7 @@ internal sealed class SuperAdminRegistry(MwapDbContext db, SuperAdminDirectory d
     {
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
+            await LockAgainstConcurrentRemovalAsync(cancellationToken);
             if (!await db.SuperAdmins.AnyAsync(s => s.UserId == userId, cancellationToken))
             {
                 return RemoveResult.NotFound;
@@ -75,6 +76,19 @@ internal sealed class SuperAdminRegistry(MwapDbContext db, SuperAdminDirectory d
 
         await directory.ReloadAsync(db, cancellationToken);
         return RemoveResult.Removed;
+    }
+
+    /// <summary>
+    /// Under PostgreSQL's READ COMMITTED two removals of different superadmins would each count two rows and each delete
+    /// one, leaving none; a table lock that conflicts with itself (readers are not blocked) makes them take turns, so the
+    /// second one counts what the first left. SQLite already runs one writing transaction at a time.
+    /// </summary>
+    private async Task LockAgainstConcurrentRemovalAsync(CancellationToken cancellationToken)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync("LOCK TABLE superadmins IN SHARE ROW EXCLUSIVE MODE", cancellationToken);
+        }
     }
 
     private void Audit(string action, string userId, string actor)

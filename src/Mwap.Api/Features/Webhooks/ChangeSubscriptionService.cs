@@ -29,9 +29,6 @@ internal sealed partial class ChangeSubscriptionService(MwapDbContext db, TokenS
     private TimeSpan Lifetime => TimeSpan.FromMinutes(options.Value.SubscriptionLifetimeMinutes);
     private TimeSpan RenewBefore => TimeSpan.FromMinutes(options.Value.RenewBeforeMinutes);
 
-    /// <summary>The SHA-256 (hex) a secret is stored and compared as.</summary>
-    public static byte[] Hash(string secret) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret));
-
     /// <summary>
     /// Makes sure the integration has a live subscription that does not expire within the renewal window: creates or
     /// renews one. No-op when webhooks are off, for other providers, and for integrations that are not connected.
@@ -125,7 +122,7 @@ internal sealed partial class ChangeSubscriptionService(MwapDbContext db, TokenS
                 Kind = target.Kind,
                 ExternalId = created.ExternalId,
                 ResourceId = created.ResourceId,
-                SecretHash = Convert.ToHexStringLower(Hash(secret)),
+                SecretHash = Infrastructure.Security.SecretHash.ToHex(secret),
                 ExpiresAt = created.ExpiresAt,
             });
             audit.Record("webhook.subscription.create", "cloud-integration", target.IntegrationId, target.TenantId,

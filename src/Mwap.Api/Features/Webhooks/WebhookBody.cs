@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using Mwap.Api.Infrastructure.Http;
+using Mwap.Api.Infrastructure.Security;
 
 namespace Mwap.Api.Features.Webhooks;
 
@@ -23,16 +23,8 @@ internal static class WebhookGuard
         }
     }
 
-    /// <summary>
-    /// The secret a provider echoed against the stored SHA-256 (hex), in constant time. The hash is computed even when
-    /// there is nothing to compare with, so an unknown subscription takes as long as a wrong secret.
-    /// </summary>
-    public static bool SecretMatches(string? storedHash, string? secret)
-    {
-        var actual = ChangeSubscriptionService.Hash(secret ?? "");
-        var expected = storedHash is { Length: 64 } && storedHash.All(char.IsAsciiHexDigit) ? Convert.FromHexString(storedHash) : new byte[32];
-        return CryptographicOperations.FixedTimeEquals(actual, expected) && storedHash is not null && !string.IsNullOrEmpty(secret);
-    }
+    /// <summary>The secret a provider echoed against the stored SHA-256 (hex), in constant time.</summary>
+    public static bool SecretMatches(string? storedHash, string? secret) => SecretHash.Matches(secret, storedHash);
 }
 
 /// <summary>Reads a notification's raw body (signatures are over the exact bytes), bounded.</summary>

@@ -82,9 +82,17 @@ internal static class PersistenceSetup
         return builder.ConnectionString;
     }
 
-    private static bool HasKey(string connectionString, string key) =>
-        connectionString.Split(';').Any(part => part.Split('=', 2)[0].Trim().Replace(" ", string.Empty, StringComparison.Ordinal)
-            .Equals(key.Replace(" ", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// Whether the connection string sets <paramref name="key"/> itself. Parsed by the framework's builder (quoted values
+    /// may hold ';' and '='); keys compared without spaces, since Npgsql accepts both "Max Auto Prepare" and "MaxAutoPrepare".
+    /// </summary>
+    private static bool HasKey(string connectionString, string key)
+    {
+        var builder = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        return builder.Keys.Cast<string>().Any(k => Compact(k).Equals(Compact(key), StringComparison.OrdinalIgnoreCase));
+
+        static string Compact(string s) => s.Replace(" ", string.Empty, StringComparison.Ordinal);
+    }
 
     /// <summary>Applies pending migrations (and SQLite's journal settings).</summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)

@@ -33,7 +33,7 @@ public sealed class ChangeSubscriptionTests : IClassFixture<WebhooksApiFactory>
 
         var secret = SecretAtTheFake(_factory, row);
         Assert.False(string.IsNullOrEmpty(secret));
-        Assert.Equal(Convert.ToHexStringLower(ChangeSubscriptionService.Hash(secret)), row.SecretHash);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret))), row.SecretHash);
         Assert.DoesNotContain(secret, row.SecretHash, StringComparison.Ordinal);
         Assert.True(row.ExpiresAt > DateTime.UtcNow.AddDays(2) && row.ExpiresAt < DateTime.UtcNow.AddDays(4), $"expires {row.ExpiresAt:O}");
         if (provider == FakeProvider.Microsoft)

@@ -30,6 +30,15 @@ public sealed class AutoPrepareTests
     }
 
     [Fact]
+    public void AQuotedValueThatLooksLikeTheKey_IsNotMistakenForIt()
+    {
+        var result = new NpgsqlConnectionStringBuilder(PersistenceSetup.WithAutoPrepare("Host=db;Password=\"x;Max Auto Prepare=0\""));
+
+        Assert.Equal(64, result.MaxAutoPrepare);
+        Assert.Equal("x;Max Auto Prepare=0", result.Password);
+    }
+
+    [Fact]
     public void NoConnectionString_StaysMissing_SoStartupValidationReportsIt()
     {
         Assert.Null(PersistenceSetup.WithAutoPrepare(null));

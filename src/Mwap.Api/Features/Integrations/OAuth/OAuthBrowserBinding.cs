@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.IdentityModel.Tokens;
+using Mwap.Api.Infrastructure.Security;
 
 namespace Mwap.Api.Features.Integrations.OAuth;
 
@@ -19,12 +19,10 @@ internal static class OAuthBrowserBinding
 
     public static string NewValue() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
 
-    public static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+    public static string Hash(string value) => SecretHash.ToHex(value);
 
     /// <summary>Constant-time comparison of the presented cookie with the stored hash; false when either is missing.</summary>
-    public static bool Matches(string? presented, string? storedHash) =>
-        !string.IsNullOrEmpty(presented) && storedHash is { Length: 64 } &&
-        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(presented)), Encoding.ASCII.GetBytes(storedHash));
+    public static bool Matches(string? presented, string? storedHash) => SecretHash.Matches(presented, storedHash);
 
     /// <summary>The cookie's attributes; a zero <paramref name="maxAge"/> deletes it.</summary>
     public static CookieOptions CookieOptions(string callbackPath, TimeSpan maxAge) => new()

@@ -19,10 +19,32 @@ public sealed class SyncRequestsTests(FileSyncApiFactory factory) : IClassFixtur
         return (data.GetProperty("jobId").GetString()!, data.GetProperty("full").GetBoolean(), data.GetProperty("coalesced").GetBoolean());
     }
 
+    /// <summary>Connects, and lets the full sync the connect queued finish (this factory runs no job workers).</summary>
+    private async Task<Connection> ConnectedAsync(FakeProvider provider)
+    {
+        var connection = await ConnectAsync(factory, provider);
+        var jobId = (await SyncStateAsync(factory, connection.IntegrationId)).JobId;
+        Assert.NotNull(jobId);
+        factory.Services.GetRequiredService<IBackgroundJobClient>().ChangeState(jobId, new SucceededState(null, 1, 1));
+        return connection;
+    }
+
+    [Fact]
+    public async Task Connect_QueuesItsFullSync_ThroughTheSameCoalescing()
+    {
+        var connection = await ConnectAsync(factory, FakeProvider.Dropbox);
+        var state = await SyncStateAsync(factory, connection.IntegrationId);
+        Assert.Equal("queued", state.State);
+
+        // The owner's first "sync now" and a full one are both served by the connect's full sync: no second job.
+        Assert.Equal((state.JobId, true, true), await RequestAsync(connection));
+        Assert.Equal((state.JobId, true, true), await RequestAsync(connection, "?full=true"));
+    }
+
     [Fact]
     public async Task WhileASyncIsQueued_RequestsGetItsJob_AndAFullRequestNeedsAFullJob()
     {
-        var connection = await ConnectAsync(factory, FakeProvider.Dropbox);
+        var connection = await ConnectedAsync(FakeProvider.Dropbox);
 
         var first = await RequestAsync(connection);
         var again = await RequestAsync(connection);
@@ -41,7 +63,7 @@ public sealed class SyncRequestsTests(FileSyncApiFactory factory) : IClassFixtur
     [Fact]
     public async Task SimultaneousRequests_EnqueueOneJob()
     {
-        var connection = await ConnectAsync(factory, FakeProvider.Google);
+        var connection = await ConnectedAsync(FakeProvider.Google);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => RequestAsync(connection)));
 
@@ -52,7 +74,7 @@ public sealed class SyncRequestsTests(FileSyncApiFactory factory) : IClassFixtur
     [Fact]
     public async Task AFinishedJob_IsNotReused_AndARunningOne_ServesOwnersButNotWebhooks()
     {
-        var connection = await ConnectAsync(factory, FakeProvider.Microsoft);
+        var connection = await ConnectedAsync(FakeProvider.Microsoft);
         var jobs = factory.Services.GetRequiredService<IBackgroundJobClient>();
 
         var first = await RequestAsync(connection);
@@ -74,8 +96,8 @@ public sealed class SyncRequestsTests(FileSyncApiFactory factory) : IClassFixtur
     [Fact]
     public async Task SyncRequests_AreLimitedPerIntegration_TwelveAnHourByDefault()
     {
-        var connection = await ConnectAsync(factory, FakeProvider.Dropbox);
-        var other = await ConnectAsync(factory, FakeProvider.Dropbox);
+        var connection = await ConnectedAsync(FakeProvider.Dropbox);
+        var other = await ConnectedAsync(FakeProvider.Dropbox);
 
         for (var i = 0; i < 12; i++)
         {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Mwap.Api.Features.AuditLog;
 using Mwap.Api.Features.CloudProviders;
-using Mwap.Api.Features.Files.Sync;
+using Mwap.Api.Features.Files;
 using Mwap.Api.Features.Integrations.Health;
 using Mwap.Api.Features.Integrations.Providers;
 using Mwap.Api.Features.Integrations.Tokens;
@@ -36,6 +36,7 @@ internal sealed partial class OAuthService(
     IAuditLog audit,
     OAuthKeys keys,
     OAuthCallbackFailureCounter failures,
+    SyncRequests syncRequests,
     IOptions<OAuthOptions> options,
     IOptions<Webhooks.WebhooksOptions> webhooks,
     IBackgroundJobClient jobs,
@@ -206,7 +207,9 @@ internal sealed partial class OAuthService(
         }
 
         jobs.Enqueue<IntegrationHealthService>(h => h.CheckAsync(integration.Id, CancellationToken.None));
-        jobs.Enqueue<FileSyncJob>(j => j.SyncIntegrationAsync(integration.Id, true, CancellationToken.None));
+        // Through the same coalescing as every other request: a reconnect while a full sync is queued adds none, and the
+        // integration shows "queued" at once.
+        await syncRequests.RequestAsync(integration.Id, SyncRequestReason.Owner, full: true, CancellationToken.None);
         if (webhooks.Value.Enabled)
         {
             // Graph's create waits for our own validation echo: never inline in the user's callback.

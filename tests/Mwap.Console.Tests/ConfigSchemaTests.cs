@@ -44,6 +44,18 @@ public sealed class ConfigSchemaTests
     [InlineData("""{"inputFolder":{"label":"Input"}}""")]
     public void OtherObjects_HaveNoFields_SoTheConfigIsEditedAsJson(string json) => Assert.Empty(Parse(json).Fields);
 
+    [Theory]
+    [InlineData("""{"type":"object"}""")]
+    [InlineData("""{"type":"string","name":"string"}""")]
+    public void AnObjectWithAJsonSchemaKeyword_IsAJsonSchema_AsTheServerReadsIt_NotAFieldMap(string json)
+    {
+        // The server validates these as JSON Schema; a form with a "type" field would send configs it refuses.
+        var schema = Parse(json);
+
+        Assert.NotEqual("flat", schema.Form);
+        Assert.DoesNotContain(schema.Fields, f => f.Name == "type");
+    }
+
     [Fact]
     public void Validate_KeysProblemsAsTheServerDoes()
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Mwap.Contracts;
 
 namespace Mwap.WebConsole.Services;
 
@@ -14,9 +15,6 @@ public sealed record ConfigField(string Name, string Kind, bool Required, string
 /// </summary>
 public sealed class ConfigSchema
 {
-    private static readonly string[] TypeNames = ["string", "number", "integer", "boolean", "array", "object"];
-    private static readonly string[] JsonSchemaMarkers = ["$schema", "type", "properties", "$ref", "allOf", "anyOf", "oneOf", "items", "required"];
-
     private ConfigSchema(string form, IReadOnlyList<ConfigField> fields)
     {
         Form = form;
@@ -35,34 +33,32 @@ public sealed class ConfigSchema
             return new ConfigSchema("free", []);
         }
 
-        if (schema.EnumerateObject().All(p => p.Value.ValueKind == JsonValueKind.String && IsTypeName(p.Value.GetString()!)))
+        // The server's own rule (Mwap.Contracts), so the form shown is the form the server validates against.
+        switch (ConfigSchemaShape.FormOf(schema))
         {
-            return new ConfigSchema("flat", [.. schema.EnumerateObject().Select(p =>
-            {
-                var type = p.Value.GetString()!.Trim();
-                var optional = type.EndsWith('?');
-                return new ConfigField(p.Name, type.TrimEnd('?').ToLowerInvariant(), !optional, Humanise(p.Name), null, []);
-            })]);
-        }
-
-        if (JsonSchemaMarkers.Any(m => schema.TryGetProperty(m, out _)))
-        {
-            var required = schema.TryGetProperty("required", out var r) && r.ValueKind == JsonValueKind.Array
-                ? r.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal)
-                : [];
-            var fields = new List<ConfigField>();
-            if (schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object)
-            {
-                foreach (var p in properties.EnumerateObject())
+            case ConfigSchemaForm.FieldMap:
+                return new ConfigSchema("flat", [.. schema.EnumerateObject().Select(p =>
                 {
-                    fields.Add(FromJsonSchema(p.Name, p.Value, required.Contains(p.Name)));
+                    var (type, optional) = ConfigSchemaShape.FieldType(p.Value)!.Value;
+                    return new ConfigField(p.Name, type, !optional, Humanise(p.Name), null, []);
+                })]);
+            case ConfigSchemaForm.JsonSchema:
+                var required = schema.TryGetProperty("required", out var r) && r.ValueKind == JsonValueKind.Array
+                    ? r.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal)
+                    : [];
+                var fields = new List<ConfigField>();
+                if (schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var p in properties.EnumerateObject())
+                    {
+                        fields.Add(FromJsonSchema(p.Name, p.Value, required.Contains(p.Name)));
+                    }
                 }
-            }
 
-            return new ConfigSchema(fields.Count == 0 ? "free" : "json-schema", fields);
+                return new ConfigSchema(fields.Count == 0 ? "free" : "json-schema", fields);
+            default:
+                return new ConfigSchema("free", []);
         }
-
-        return new ConfigSchema("free", []);
     }
 
     /// <summary>Problems the server would report, keyed as it keys them (<c>config.inputFolder</c>); empty when none.</summary>
@@ -140,7 +136,7 @@ public sealed class ConfigSchema
         {
             // ["string","null"] is an optional string.
             var type = t.ValueKind == JsonValueKind.Array ? t.EnumerateArray().Select(e => e.GetString()).FirstOrDefault(s => s != "null") : t.GetString();
-            kind = type is not null && TypeNames.Contains(type) ? type : "string";
+            kind = type is not null && ConfigSchemaShape.TypeNames.Contains(type) ? type : "string";
         }
 
         var options = property.TryGetProperty("enum", out var e) && e.ValueKind == JsonValueKind.Array
@@ -150,8 +146,6 @@ public sealed class ConfigSchema
         var description = property.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
         return new ConfigField(name, kind, required, label, description, options);
     }
-
-    private static bool IsTypeName(string value) => TypeNames.Contains(value.Trim().TrimEnd('?').ToLowerInvariant());
 
     /// <summary><c>inputFolder</c> → <c>Input folder</c>.</summary>
     private static string Humanise(string name)

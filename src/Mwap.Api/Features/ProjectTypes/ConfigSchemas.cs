@@ -1,21 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Json.Schema;
+using Mwap.Contracts;
 
 namespace Mwap.Api.Features.ProjectTypes;
-
-/// <summary>The three forms a project type's <c>configSchema</c> takes; every JSON object is one of them.</summary>
-internal enum ConfigSchemaForm
-{
-    /// <summary>MWAP's client's form: field name → type name (<c>{"inputFolder":"string"}</c>); <c>?</c> marks an optional field.</summary>
-    FieldMap,
-
-    /// <summary>A JSON Schema document (draft 2020-12 unless <c>$schema</c> says otherwise).</summary>
-    JsonSchema,
-
-    /// <summary>Any other object: stored and echoed as sent, validating nothing (MWAP never looked inside).</summary>
-    Opaque,
-}
 
 /// <summary>
 /// Project-type config schemas, read as MWAP's clients wrote them: the flat field map, JSON Schema, or any other object
@@ -32,21 +20,11 @@ internal static class ConfigSchemas
         "validating nothing. The response returns configSchema exactly as sent.";
 
     private const int MaxSchemaLength = 64_000;
-    private static readonly string[] SchemaKeywords = ["$schema", "type", "properties", "$ref", "allOf", "anyOf", "oneOf", "items", "required"];
-    private static readonly string[] TypeNames = ["string", "number", "integer", "boolean", "array", "object"];
 
     // Draft 2020-12 ignores unknown keywords (§4.3.1); the library's default dialect refuses them.
     private static readonly BuildOptions Draft202012 = new() { Dialect = Dialect.Draft202012 };
 
-    public static ConfigSchemaForm FormOf(JsonElement schema)
-    {
-        if (SchemaKeywords.Any(k => schema.TryGetProperty(k, out _)))
-        {
-            return ConfigSchemaForm.JsonSchema;
-        }
-
-        return schema.EnumerateObject().All(p => FieldType(p.Value) is not null) ? ConfigSchemaForm.FieldMap : ConfigSchemaForm.Opaque;
-    }
+    public static ConfigSchemaForm FormOf(JsonElement schema) => ConfigSchemaShape.FormOf(schema);
 
     public static IEnumerable<ValidationResult> Check(JsonElement? schema)
     {
@@ -91,7 +69,7 @@ internal static class ConfigSchemas
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var field in fields.EnumerateObject())
         {
-            var (type, optional) = FieldType(field.Value)!.Value;
+            var (type, optional) = ConfigSchemaShape.FieldType(field.Value)!.Value;
             if (!config.TryGetProperty(field.Name, out var value) || value.ValueKind == JsonValueKind.Null)
             {
                 if (!optional)
@@ -109,18 +87,6 @@ internal static class ConfigSchemas
         }
 
         return errors;
-    }
-
-    private static (string Type, bool Optional)? FieldType(JsonElement value)
-    {
-        if (value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: > 0 } text)
-        {
-            return null;
-        }
-
-        var optional = text.EndsWith('?');
-        var name = (optional ? text[..^1] : text).Trim().ToLowerInvariant();
-        return TypeNames.Contains(name, StringComparer.Ordinal) ? (name, optional) : null;
     }
 
     private static bool HasType(JsonElement value, string type) => type switch

@@ -24,7 +24,8 @@ internal sealed class IntegrationReadCache(CacheEntryVersions versions, ICacheIn
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
     private readonly MemoryCache _lists = new(new MemoryCacheOptions { SizeLimit = 1_000 });
 
-    // The integration ids a tenant had at its last load: their counters are read before the next load starts.
+    // The integration ids a tenant had at its last load: their counters are read before the next load starts. One small
+    // array per tenant ever listed here (not bounded by the cache's size; a few hundred KB for 10,000 tenants).
     private readonly ConcurrentDictionary<string, string[]> _knownIds = new(StringComparer.Ordinal);
 
     private sealed record Entry(IReadOnlyList<IntegrationResponse> Value, (string Key, long Version)[] Stamps);

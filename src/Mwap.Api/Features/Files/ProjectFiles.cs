@@ -25,7 +25,7 @@ internal sealed class ProjectFiles(MwapDbContext db, ProjectFolders folders, Pro
 
     private async Task<FilesPage> FromIndexAsync(ProjectRef project, FolderRef folder, FileListOptions options, CancellationToken cancellationToken)
     {
-        var files = db.Set<VirtualFile>().AsNoTracking()
+        var files = Source(options.Search).AsNoTracking()
             .Where(f => f.TenantId == project.TenantId && f.IntegrationId == project.CloudIntegrationId && f.Path != null);
         if (options.Search is { } search || options.Recursive)
         {
@@ -73,5 +73,23 @@ internal sealed class ProjectFiles(MwapDbContext db, ProjectFolders folders, Pro
         }
 
         return new FilesPage([.. rows.Select(FileResponse.From)], hasMore ? cursors.Seal(FileCursor.Encode(sort.Key, rows[^1]), binding) : null, hasMore);
+    }
+
+    /// <summary>
+    /// The rows a search may match. On SQLite a term of three characters or more is looked up in the FTS5 trigram index
+    /// on names (migration <c>I13SqliteFileNameFts</c>): a phrase of the term's trigrams, bound as a parameter, quoted
+    /// so nothing in it is query syntax. The <c>LIKE</c> that follows stays the authority; the index only narrows
+    /// the rows it reads. PostgreSQL's trigram index serves the <c>LIKE</c> itself.
+    /// </summary>
+    private IQueryable<VirtualFile> Source(string? search)
+    {
+        if (search is null || search.EnumerateRunes().Take(3).Count() < 3 || !db.Database.IsSqlite())
+        {
+            return db.Set<VirtualFile>();
+        }
+
+        var phrase = "\"" + search.ToLowerInvariant().Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        return db.Set<VirtualFile>().FromSql(
+            $"SELECT * FROM virtual_files WHERE rowid IN (SELECT rowid FROM virtual_files_name_fts WHERE virtual_files_name_fts MATCH {phrase})");
     }
 }

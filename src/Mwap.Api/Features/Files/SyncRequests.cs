@@ -28,7 +28,7 @@ internal sealed record SyncRequestResponse(string IntegrationId, string JobId, b
 /// The integration row records the job (<c>sync_job_id</c>); a compare-and-set on it lets exactly one of many
 /// simultaneous requests enqueue.
 /// </summary>
-internal sealed class SyncRequests(MwapDbContext db, IBackgroundJobClient jobs, JobStorage storage, TimeProvider time)
+internal sealed class SyncRequests(MwapDbContext db, IBackgroundJobClient jobs, JobStorage storage, IntegrationReadCache integrationReads, TimeProvider time)
 {
     private const string ClaimPrefix = "claim:";
     private static readonly TimeSpan ClaimLifetime = TimeSpan.FromSeconds(10);
@@ -101,6 +101,7 @@ internal sealed class SyncRequests(MwapDbContext db, IBackgroundJobClient jobs, 
             await db.Set<CloudIntegration>().Where(i => i.Id == integrationId && i.Sync.JobId == claim).ExecuteUpdateAsync(s => s
                 .SetProperty(i => i.Sync.JobId, jobId)
                 .SetProperty(i => i.Sync.State, i => i.Sync.State == SyncStates.Running ? SyncStates.Running : SyncStates.Queued), CancellationToken.None);
+            await integrationReads.ChangedAsync(integrationId, CancellationToken.None);
             return new SyncRequestResult(jobId, full, Coalesced: false);
         }
     }

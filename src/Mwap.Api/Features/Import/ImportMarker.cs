@@ -42,7 +42,7 @@ internal static class ImportMarker
 /// look, every <see cref="SuperAdminDirectory.PollInterval"/> like the superadmin directory. The first look after
 /// start clears too when any import ever ran: what was cached before it cannot be trusted to predate the import.
 /// </summary>
-internal sealed partial class ImportWatcher(IServiceScopeFactory scopes, HybridCache cache, Files.FilesPageCache filePages, TimeProvider time, ILogger<ImportWatcher> logger)
+internal sealed partial class ImportWatcher(IServiceScopeFactory scopes, HybridCache cache, Files.FilesPageCache filePages, Integrations.IntegrationReadCache integrationReads, TimeProvider time, ILogger<ImportWatcher> logger)
     : BackgroundService
 {
     private string? _seen;
@@ -60,6 +60,7 @@ internal sealed partial class ImportWatcher(IServiceScopeFactory scopes, HybridC
                 {
                     await cache.RemoveByTagAsync([RoleResolver.CacheTag, ProjectReadCache.CacheTag], stoppingToken);
                     filePages.Clear();
+                    integrationReads.Clear();
                     _seen = stamp;
                     LogCachesCleared(logger, stamp);
                 }

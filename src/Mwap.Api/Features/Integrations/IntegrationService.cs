@@ -9,14 +9,18 @@ using Mwap.Api.Infrastructure.Persistence;
 namespace Mwap.Api.Features.Integrations;
 
 /// <summary>Integration records (spec #11–#15). Every method takes the tenant id first and filters on it.</summary>
-internal sealed class IntegrationService(MwapDbContext db, IAuditLog audit, IntegrationRevocation revocation, TimeProvider time)
+internal sealed class IntegrationService(MwapDbContext db, IAuditLog audit, IntegrationRevocation revocation, IntegrationReadCache reads, TimeProvider time)
 {
     public const string InvalidInputCode = "cloud-integration/invalid-input";
     public const string NotConnectedCode = "cloud-integration/not-connected";
 
-    public async Task<IReadOnlyList<IntegrationResponse>> ListAsync(string tenantId, CancellationToken cancellationToken)
+    /// <summary>From <see cref="IntegrationReadCache"/>; a miss reads the rows in one round trip (issue 13).</summary>
+    public ValueTask<IReadOnlyList<IntegrationResponse>> ListAsync(string tenantId, CancellationToken cancellationToken) =>
+        reads.GetListAsync(tenantId, () => LoadListAsync(tenantId, cancellationToken));
+
+    private async Task<IReadOnlyList<IntegrationResponse>> LoadListAsync(string tenantId, CancellationToken cancellationToken)
     {
-        // One round trip: the integrations with their provider's name and slug (issue 13).
+        // The integrations with their provider's name and slug by a correlated sub-select.
         var rows = await db.Set<CloudIntegration>().AsNoTracking().Where(i => i.TenantId == tenantId).OrderBy(i => i.CreatedAt)
             .Select(i => new
             {

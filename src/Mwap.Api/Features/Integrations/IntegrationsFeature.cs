@@ -21,6 +21,9 @@ internal static class IntegrationsFeature
         services.AddSingleton<OAuthPages>();
         services.TryAddSingleton<SealedCursors>();
         services.AddScoped<IntegrationService>();
+        // Singletons: the tenant lists in memory, and the interceptor every pooled context gets (PersistenceSetup).
+        services.AddSingleton<IntegrationReadCache>();
+        services.AddSingleton<IntegrationChangesInterceptor>();
         services.AddScoped<IntegrationRevocation>();
         services.AddScoped<IntegrationOperations>();
         // Singleton: no state of its own; each lease operation opens its own scope.

@@ -69,7 +69,11 @@ internal sealed class ProjectReadCache(HybridCache cache, ICacheInvalidationBus 
     /// index rows under the project's folder (served by the (tenant, integration, path) index), skipped before the
     /// first sync and kept between loads while the index does not change.
     /// </summary>
-    internal static async Task<ProjectResponse?> LoadAsync(MwapDbContext db, string projectId, FilesPageCache fileIndex, CancellationToken cancellationToken)
+    internal static async Task<ProjectResponse?> LoadAsync(MwapDbContext db, string projectId, FilesPageCache fileIndex, CancellationToken cancellationToken) =>
+        await ReadAsync(db, projectId, cancellationToken) is { } row ? await ResponseAsync(db, row, fileIndex, cancellationToken) : null;
+
+    /// <summary>The project (not tracked), its members and its integration's last sync, in one round trip.</summary>
+    internal static async Task<ProjectRow?> ReadAsync(MwapDbContext db, string projectId, CancellationToken cancellationToken)
     {
         var found = await db.Set<Project>().AsNoTracking().Where(p => p.Id == projectId)
             .Select(p => new
@@ -79,18 +83,22 @@ internal sealed class ProjectReadCache(HybridCache cache, ICacheInvalidationBus 
                 LastSync = db.Set<CloudIntegration>().Where(i => i.Id == p.CloudIntegrationId).Select(i => i.Sync.LastSyncAt).FirstOrDefault(),
             })
             .FirstOrDefaultAsync(cancellationToken);
-        if (found is null)
-        {
-            return null;
-        }
+        return found is null ? null : new ProjectRow(found.Project, found.Members, found.LastSync);
+    }
 
-        var project = found.Project;
-        var metadata = found.LastSync is not { } lastSync ? ProjectMetadata.NeverSynced
+    /// <summary>The response for a row read by <see cref="ReadAsync"/> (a write builds it from the entity it saved).</summary>
+    public Task<ProjectResponse> ResponseAsync(MwapDbContext db, ProjectRow row, CancellationToken cancellationToken) =>
+        ResponseAsync(db, row, fileIndex, cancellationToken);
+
+    private static async Task<ProjectResponse> ResponseAsync(MwapDbContext db, ProjectRow row, FilesPageCache fileIndex, CancellationToken cancellationToken)
+    {
+        var project = row.Project;
+        var metadata = row.LastSync is not { } lastSync ? ProjectMetadata.NeverSynced
             // The totals change only when a sync commits: kept under the integration's index version, so a write to
             // the project (which drops its cached read) does not pay for the aggregate again.
             : await fileIndex.GetOrLoadAsync("project-totals", project.CloudIntegrationId, [project.Id, project.FolderPath, lastSync.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture)],
                 () => MetadataAsync(db, project, lastSync, cancellationToken), _ => 1);
-        return ProjectResponse.From(found.Project, found.Members, metadata);
+        return ProjectResponse.From(project, row.Members, metadata);
     }
 
     private static async Task<ProjectMetadata> MetadataAsync(MwapDbContext db, Project project, DateTime lastSync, CancellationToken cancellationToken)
@@ -112,3 +120,6 @@ internal sealed class ProjectReadCache(HybridCache cache, ICacheInvalidationBus 
 
     private sealed class ProjectMissingException : Exception;
 }
+
+/// <summary>What a project's response is built from.</summary>
+internal sealed record ProjectRow(Project Project, List<ProjectMember> Members, DateTime? LastSync);

@@ -144,11 +144,19 @@ internal sealed class ProjectService(
         return await reads.GetAsync(db, project.Id, cancellationToken) ?? throw NotFound();
     }
 
+    /// <summary>
+    /// Three round trips on PostgreSQL (issue 13): the project with its members and last sync in one read, the update
+    /// and its audit row in one batch, the commit; a rename adds the name check. The response is built from the saved
+    /// entity and the members read with it (metadata comes from the totals cache), not read again; the cached read is
+    /// dropped here and on every other instance.
+    /// </summary>
     public async Task<ProjectResponse> UpdateAsync(string projectId, UpdateProjectRequest request, CancellationToken cancellationToken)
     {
-        var project = await db.Set<Project>().FirstOrDefaultAsync(p => p.Id == projectId, cancellationToken) ?? throw NotFound();
-        // Members and metadata are not changed by this write: the response takes them from the cached read.
-        var before = await reads.GetAsync(db, projectId, cancellationToken) ?? throw NotFound();
+        var row = await ProjectReadCache.ReadAsync(db, projectId, cancellationToken) ?? throw NotFound();
+        var project = row.Project;
+        // Read without tracking and attached as it was read: the save writes only what this request changes, and the
+        // version it read is the concurrency check.
+        db.Attach(project);
         if (request.Name is { } rawName && rawName.Trim() != project.Name)
         {
             var name = rawName.Trim();
@@ -176,14 +184,7 @@ internal sealed class ProjectService(
         audit.Record("project.update", "project", project.Id, project.TenantId, new { name = request.Name, archived = request.Archived, configChanged = request.Config is not null });
         await SaveAsync(cancellationToken);
         await reads.InvalidateAsync([projectId], cancellationToken);
-        return before with
-        {
-            Name = project.Name,
-            Description = project.Description,
-            Archived = project.Archived,
-            Config = project.Config == before.Config.GetRawText() ? before.Config : ProjectResponse.ParseConfig(project.Config),
-            UpdatedAt = project.UpdatedAt,
-        };
+        return await reads.ResponseAsync(db, row, cancellationToken);
     }
 
     /// <summary>Deletes the project and what hangs off it (members; its file index rows arrive with the file index).</summary>

@@ -14,7 +14,7 @@ namespace Mwap.Api.Features.Tenants;
 
 /// <summary>Tenant use cases. Every write records its audit row in the same SaveChanges (one transaction).</summary>
 internal sealed partial class TenantService(
-    MwapDbContext db, IAuditLog audit, IRoleResolver roles, IntegrationRevocation revocation, ProjectReadCache projectReads, TimeProvider time, IOptions<AuditLogOptions> auditOptions, ILogger<TenantService> logger)
+    MwapDbContext db, IAuditLog audit, IRoleResolver roles, IntegrationRevocation revocation, ProjectReadCache projectReads, IntegrationReadCache integrationReads, TimeProvider time, IOptions<AuditLogOptions> auditOptions, ILogger<TenantService> logger)
 {
     public const string NotFoundCode = "tenant/not-found";
     public const string NameExistsCode = "tenant/name-exists";
@@ -157,6 +157,7 @@ internal sealed partial class TenantService(
 
         await roles.InvalidateAsync(affectedUsers, cancellationToken);
         await projectReads.InvalidateAsync(projectIds, cancellationToken);
+        await integrationReads.TenantChangedAsync(tenantId, cancellationToken);
     }
 
     private async Task SaveAsync(CancellationToken cancellationToken)

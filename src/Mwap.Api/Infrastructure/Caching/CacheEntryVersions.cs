@@ -18,7 +18,10 @@ internal sealed class CacheEntryVersions
 
     public string InstanceId { get; } = Guid.NewGuid().ToString("N");
 
-    public CacheStamp Stamp(string key) => new(InstanceId, _versions.TryGetValue(key, out var v) ? v : 0);
+    public CacheStamp Stamp(string key) => new(InstanceId, Version(key));
+
+    /// <summary>The key's invalidation count on this instance (0 before the first).</summary>
+    public long Version(string key) => _versions.TryGetValue(key, out var v) ? v : 0;
 
     public void Bump(string key) => _versions.AddOrUpdate(key, 1, (_, v) => v + 1);
 

@@ -14,7 +14,8 @@ internal static class PersistenceSetup
     /// Registers <see cref="MwapDbContext"/> as the provider-specific subclass chosen by <c>Database:Provider</c>.
     /// Contexts are pooled: building a context's options and internal services per request was a tenth of the CPU of
     /// <c>GET /projects/{id}</c> (issue 13, docs/performance.md). A pooled context is reset when its scope ends, so it
-    /// must hold no per-request state of its own; the interceptor it gets is a singleton.
+    /// must hold no per-request state of its own; the interceptors it gets are singletons (the integrations' one is
+    /// registered by the integrations feature).
     /// </summary>
     public static WebApplicationBuilder AddPersistence(this WebApplicationBuilder builder)
     {
@@ -39,7 +40,7 @@ internal static class PersistenceSetup
             builder.Services.AddDbContextPool<PostgresMwapDbContext>((sp, db) => db
                 .UseNpgsql(WithAutoPrepare(configured))
                 .UseSnakeCaseNamingConvention()
-                .AddInterceptors(sp.GetRequiredService<TimestampInterceptor>()));
+                .AddInterceptors(sp.GetRequiredService<TimestampInterceptor>(), sp.GetRequiredService<Features.Integrations.IntegrationChangesInterceptor>()));
             builder.Services.AddScoped<MwapDbContext>(sp => sp.GetRequiredService<PostgresMwapDbContext>());
         }
         else
@@ -47,7 +48,7 @@ internal static class PersistenceSetup
             builder.Services.AddDbContextPool<SqliteMwapDbContext>((sp, db) => db
                 .UseSqlite(sp.GetRequiredService<DataPaths>().SqliteConnectionString(configured))
                 .UseSnakeCaseNamingConvention()
-                .AddInterceptors(sp.GetRequiredService<TimestampInterceptor>()));
+                .AddInterceptors(sp.GetRequiredService<TimestampInterceptor>(), sp.GetRequiredService<Features.Integrations.IntegrationChangesInterceptor>()));
             builder.Services.AddScoped<MwapDbContext>(sp => sp.GetRequiredService<SqliteMwapDbContext>());
         }
 

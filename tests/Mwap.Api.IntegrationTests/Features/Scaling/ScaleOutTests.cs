@@ -100,6 +100,30 @@ public sealed class ScaleOutTests(TwoInstancesFixture fixture) : IClassFixture<T
     }
 
     [Fact(Skip = TwoInstancesFixture.PostgresOnly, SkipUnless = nameof(IsPostgresRun))]
+    public async Task IntegrationChangeOnA_IsSeenOnB_AsSoonAsItsInvalidationArrives()
+    {
+        await fixture.EnsureBothRunningAsync();
+        var admin = fixture.A.CreateClient(fixture.Issuer.CreateToken(fixture.AdminSubject));
+        var ownerSubject = TestUsers.NewSubject("owner");
+        var ownerOnA = fixture.A.CreateClient(fixture.Issuer.CreateToken(ownerSubject));
+        var ownerOnB = fixture.B.CreateClient(fixture.Issuer.CreateToken(ownerSubject));
+        var tenantId = ProjectScenario.Id(await ProjectScenario.CreateTenantAsync(ownerOnA));
+        var integrationId = ProjectScenario.Id(await ProjectScenario.CreateIntegrationAsync(ownerOnA, tenantId,
+            ProjectScenario.Id(await ProjectScenario.CreateProviderAsync(admin))));
+        var url = $"/api/v1/tenants/{tenantId}/integrations";
+
+        // B keeps the tenant's list in its memory (issue 13); A's writes reach it through the invalidation channel.
+        Assert.Equal(1, (await ownerOnB.GetAsync(url).ReadDataAsync()).GetArrayLength());
+        Assert.Equal(1, (await ownerOnB.GetAsync(url).ReadDataAsync()).GetArrayLength());
+        await ownerOnA.PatchJsonAsync($"{url}/{integrationId}", new { metadata = new { label = "on-a" } }).ReadDataAsync();
+        await EventuallyAsync(async () => (await ownerOnB.GetAsync(url).ReadDataAsync())[0].GetProperty("metadata").TryGetProperty("label", out var label)
+            && label.GetString() == "on-a", "B to see the integration changed on A");
+
+        await ProjectScenario.CreateIntegrationAsync(ownerOnA, tenantId, ProjectScenario.Id(await ProjectScenario.CreateProviderAsync(admin)));
+        await EventuallyAsync(async () => (await ownerOnB.GetAsync(url).ReadDataAsync()).GetArrayLength() == 2, "B to see the integration created on A");
+    }
+
+    [Fact(Skip = TwoInstancesFixture.PostgresOnly, SkipUnless = nameof(IsPostgresRun))]
     public async Task RecurringJob_RunsOncePerOccurrence_AcrossBothInstances()
     {
         await fixture.EnsureBothRunningAsync();

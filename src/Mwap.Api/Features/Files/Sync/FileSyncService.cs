@@ -34,7 +34,7 @@ internal sealed record SyncResult(SyncResultKind Kind, string? Mode = null, int 
 internal sealed partial class FileSyncService(
     MwapDbContext db, FileIndexStore store, SyncLease lease, ChangeApplier applier, IServiceScopeFactory scopes, IEnumerable<IFileSyncSource> sources,
     IOptions<IntegrationJobsOptions> options, TimeProvider time, ILogger<FileSyncService> logger, Projects.ProjectReadCache projectReads,
-    FilesPageCache filePages)
+    FilesPageCache filePages, IntegrationReadCache integrationReads)
 {
     /// <summary>A full sync this large refreshes PostgreSQL's statistics: a planner that still sees the index empty picks the wrong index.</summary>
     private const int AnalyzeAfterRows = 10_000;
@@ -88,6 +88,8 @@ internal sealed partial class FileSyncService(
             // The index (and, on success, the last sync) changed: the projects' cached metadata is stale everywhere.
             await filePages.InvalidateAsync(integrationId, CancellationToken.None);
             await projectReads.InvalidateIntegrationAsync(db, integrationId, CancellationToken.None);
+            // The integration's sync state (succeeded or failed) is in its tenant's cached list.
+            await integrationReads.ChangedAsync(integrationId, CancellationToken.None);
         }
     }
 
@@ -99,6 +101,7 @@ internal sealed partial class FileSyncService(
         await db.Set<CloudIntegration>().Where(i => i.Id == integrationId && i.Sync.LeaseOwner == owner).ExecuteUpdateAsync(s => s
             .SetProperty(i => i.Sync.State, SyncStates.Running)
             .SetProperty(i => i.Sync.LastStartedAt, Now), cancellationToken);
+        await integrationReads.ChangedAsync(integrationId, CancellationToken.None);
         var provider = await db.Set<CloudProvider>().AsNoTracking().FirstAsync(p => p.Id == integration.ProviderId, cancellationToken);
         var kind = ProviderRegistry.KindOf(provider);
         var source = sources.FirstOrDefault(s => s.Kind == kind)

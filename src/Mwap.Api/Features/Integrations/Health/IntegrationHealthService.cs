@@ -13,7 +13,7 @@ internal sealed record HealthResult(string Status, DateTime LastChecked, string 
 /// Calls the account endpoint and records the outcome in <c>health</c>: one failure degrades, three in a row make the
 /// integration unhealthy. It writes no token itself (a refresh, when needed, goes through <see cref="TokenService"/>).
 /// </summary>
-internal sealed class IntegrationHealthService(MwapDbContext db, TokenService tokens, TimeProvider time)
+internal sealed class IntegrationHealthService(MwapDbContext db, TokenService tokens, IntegrationReadCache integrationReads, TimeProvider time)
 {
     public const int UnhealthyAfter = 3;
 
@@ -84,6 +84,7 @@ internal sealed class IntegrationHealthService(MwapDbContext db, TokenService to
                 .SetProperty(i => i.Health.LastCheck, now), cancellationToken);
         }
 
+        await integrationReads.ChangedAsync(integrationId, CancellationToken.None);
         var health = await integrations.AsNoTracking().Select(i => i.Health).FirstAsync(cancellationToken);
         MwapMetrics.RecordHealthCheck(health.Status);
         return new HealthResult(status, now, message, new IntegrationHealthResponse(health.Status, health.LastCheck, health.ErrorCount, health.LastError));

@@ -14,7 +14,7 @@ namespace Mwap.Api.Features.Integrations.Tokens;
 /// for the winner and re-reads the stored token instead of refreshing again.
 /// </summary>
 internal sealed partial class TokenService(
-    MwapDbContext db, ProviderRegistry providers, ISecretProtector secrets, IAuditLog audit, IntegrationLeases leases, TimeProvider time, ILogger<TokenService> logger)
+    MwapDbContext db, ProviderRegistry providers, ISecretProtector secrets, IAuditLog audit, IntegrationLeases leases, IntegrationReadCache integrationReads, TimeProvider time, ILogger<TokenService> logger)
 {
     public const string AccessTokenField = "access_token";
     public const string RefreshTokenField = "refresh_token";
@@ -220,6 +220,8 @@ internal sealed partial class TokenService(
         var now = time.GetUtcNow().UtcDateTime;
         await db.Set<CloudIntegration>().Where(i => i.Id == integrationId)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.Usage.TotalRequests, i => i.Usage.TotalRequests + 1).SetProperty(i => i.Usage.LastRequest, now), cancellationToken);
+        // The usage counters are in the tenant's cached list of integrations.
+        await integrationReads.ChangedAsync(integrationId, CancellationToken.None);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Integration {IntegrationId}: Dropbox root namespace is now {RootNamespaceId}")]

@@ -62,8 +62,16 @@ internal sealed class ImportTimings
     public double Mapping { get; set; }
     public double Writing { get; set; }
 
+    /// <summary>Of the writing: seconds per table written in bulk, and the commits (written by the one writer only).</summary>
+    public SortedDictionary<string, double> Tables { get; } = new(StringComparer.Ordinal);
+
+    public double Committing { get; set; }
+
+    /// <summary>How long the writer waited for the next mapped batch: the mapping, not the database, was the limit then.</summary>
+    public double Waiting { get; set; }
+
     public string Describe(double total) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"time: {total:F1} s in all; staging the source {Staging:F1} s, reading rows here {Existing:F1} s, reading staged tenants {Reading:F1} s, mapping (incl. secrets) {Mapping:F1} s, writing {Writing:F1} s");
+        $"time: {total:F1} s in all; staging the source {Staging:F1} s, reading rows here {Existing:F1} s, reading staged tenants {Reading:F1} s, mapping (incl. secrets) {Mapping:F1} s, writing {Writing:F1} s ({string.Join(", ", Tables.Select(t => $"{t.Key} {t.Value:F1} s"))}, commits {Committing:F1} s), writer waiting for mapped batches {Waiting:F1} s");
 }
 
 internal enum Decision

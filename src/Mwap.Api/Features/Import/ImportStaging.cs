@@ -21,6 +21,14 @@ internal sealed class ImportStaging : IDisposable
 
     private readonly string _path;
     private readonly SqliteConnection _connection;
+
+    /// <summary>
+    /// A second connection for look-ups by key (<see cref="Documents"/>), taken one at a time: the main one holds the
+    /// tenants' one-pass cursor open on the producer while the writer may redo a failed batch from the store.
+    /// </summary>
+    private SqliteConnection? _lookup;
+
+    private readonly Lock _lookupLock = new();
     private SqliteTransaction? _transaction;
     private SqliteCommand? _insert;
 
@@ -142,19 +150,29 @@ internal sealed class ImportStaging : IDisposable
         }
     }
 
+    /// <summary>A key's documents, on the look-up connection (safe next to the tenants' cursor, from any one thread at a time).</summary>
     public List<(string Collection, BsonDocument Document)> Documents(string key)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT c, b FROM docs WHERE k = $k ORDER BY rowid";
-        command.Parameters.AddWithValue("$k", key);
-        using var reader = command.ExecuteReader();
-        var result = new List<(string, BsonDocument)>();
-        while (reader.Read())
+        lock (_lookupLock)
         {
-            result.Add((reader.GetString(0), Deserialize((byte[])reader[1])));
-        }
+            if (_lookup is null)
+            {
+                _lookup = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString());
+                _lookup.Open();
+            }
 
-        return result;
+            using var command = _lookup.CreateCommand();
+            command.CommandText = "SELECT c, b FROM docs WHERE k = $k ORDER BY rowid";
+            command.Parameters.AddWithValue("$k", key);
+            using var reader = command.ExecuteReader();
+            var result = new List<(string, BsonDocument)>();
+            while (reader.Read())
+            {
+                result.Add((reader.GetString(0), Deserialize((byte[])reader[1])));
+            }
+
+            return result;
+        }
     }
 
     /// <summary>A staged document, parsed: the staging checked only its top level, so a damaged inside still fails as a source error.</summary>
@@ -181,6 +199,7 @@ internal sealed class ImportStaging : IDisposable
     {
         _insert?.Dispose();
         _transaction?.Dispose();
+        _lookup?.Dispose();
         _connection.Dispose();
         SqliteConnection.ClearAllPools();
         File.Delete(_path);

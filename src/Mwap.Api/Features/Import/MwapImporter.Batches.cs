@@ -10,11 +10,12 @@ namespace Mwap.Api.Features.Import;
 internal sealed partial class MwapImporter
 {
     /// <summary>
-    /// Tenants in batches, one transaction each, as a two-stage pipeline: a producer reads the staged tenants in one pass
-    /// and maps them a batch at a time (on the thread pool) into a bounded channel, while this loop writes the batch
-    /// before; the database's work overlaps ours and at most three batches are in memory. Mapping (which reads and
-    /// updates the run's names and owners) is done by one at a time: the producer, or the tenant-by-tenant redo of a
-    /// failed batch, which maps again from the documents the batch kept and never reads the staging store.
+    /// Tenants in batches, one transaction each, through a three-stage pipeline joined by bounded channels: a reader
+    /// takes the staged tenants in one pass and parses them, a mapper maps each batch (secrets included), and this loop
+    /// writes the batch before; reading, mapping and the database's work overlap, and at most two batches wait between
+    /// the stages, so memory stays bounded. Mapping (which reads and updates the run's names and owners) is done by one
+    /// at a time: the mapper, or the tenant-by-tenant redo of a failed batch, which reads its tenants again through the
+    /// staging store's look-up connection.
     /// </summary>
     private async Task<HashSet<string>> ImportTenantsAsync(ImportRun run, ImportStaging staging, long staged, TextWriter progress, CancellationToken cancellationToken)
     {
@@ -23,14 +24,18 @@ internal sealed partial class MwapImporter
         var total = staging.TenantCount();
         var clock = Stopwatch.StartNew();
         var done = 0;
-        var channel = Channel.CreateBounded<PreparedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var read = Channel.CreateBounded<List<TenantSource>>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var mapped = Channel.CreateBounded<PreparedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         using var mapping = new SemaphoreSlim(1, 1);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(() => ProduceAsync(run, staging, only, claimed, mapping, channel.Writer, stop.Token), stop.Token);
+        var reader = Task.Run(() => ReadTenantsAsync(run, staging, only, read.Writer, stop.Token), stop.Token);
+        var mapper = Task.Run(() => MapTenantsAsync(run, staging, claimed, mapping, read.Reader, mapped.Writer, stop.Token), stop.Token);
         try
         {
-            await foreach (var prepared in channel.Reader.ReadAllAsync(cancellationToken))
+            var waiting = Stopwatch.StartNew();
+            await foreach (var prepared in mapped.Reader.ReadAllAsync(cancellationToken))
             {
+                run.Timings.Waiting += waiting.Elapsed.TotalSeconds;
                 try
                 {
                     await using (prepared)
@@ -42,14 +47,14 @@ internal sealed partial class MwapImporter
                 {
                     // Something in the batch clashed (a unique name, a row written here meanwhile): redo it tenant by tenant
                     // through the change tracker, so only the tenant at fault is rolled back and reported.
-                    LogBatchFallback(logger, prepared.Sources.Count, e);
+                    LogBatchFallback(logger, prepared.Keys.Count, e);
                     await mapping.WaitAsync(cancellationToken);
                     try
                     {
-                        foreach (var source in prepared.Sources)
+                        foreach (var key in prepared.Keys)
                         {
-                            await using var single = await PrepareAsync(run, [source], bulk: false, claimed,
-                                (kept, integrationId) => kept.Files.GetValueOrDefault(integrationId) ?? [], cancellationToken);
+                            await using var single = await PrepareAsync(run, [new TenantSource(key, staging.Documents(key))], bulk: false, claimed,
+                                staging.FilesOf, cancellationToken);
                             await CommitAsync(run, single, cancellationToken);
                         }
                     }
@@ -59,23 +64,29 @@ internal sealed partial class MwapImporter
                     }
                 }
 
-                done += prepared.Sources.Count;
+                done += prepared.Keys.Count;
                 progress.WriteLine($"tenants {done}/{total} · {staged:N0} documents staged · {done / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} tenants/s");
+                waiting.Restart();
             }
         }
         finally
         {
-            await stop.CancelAsync(); // a write that failed for good stops the producer too
-            await Task.WhenAny(producer);
+            // A write that failed for good stops the other stages too; what they had mapped is let go.
+            await stop.CancelAsync();
+            await Task.WhenAll(reader, mapper).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            while (mapped.Reader.TryRead(out var left))
+            {
+                await left.DisposeAsync();
+            }
         }
 
-        await producer; // its failure (a damaged source document) is the run's
+        await Task.WhenAll(reader, mapper); // their failure (a damaged source document) is the run's
         return claimed;
     }
 
-    /// <summary>The producer: staged tenants in key order, mapped a batch at a time, handed over through the channel.</summary>
-    private async Task ProduceAsync(ImportRun run, ImportStaging staging, string? only, HashSet<string> claimed, SemaphoreSlim mapping,
-        ChannelWriter<PreparedBatch> writer, CancellationToken cancellationToken)
+    /// <summary>The reader: staged tenants in key order, parsed, in batches.</summary>
+    private static async Task ReadTenantsAsync(ImportRun run, ImportStaging staging, string? only, ChannelWriter<List<TenantSource>> writer,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -84,40 +95,62 @@ internal sealed partial class MwapImporter
             var batch = new List<TenantSource>(size);
             foreach (var (key, documents) in staging.Tenants(only))
             {
-                batch.Add(new TenantSource(key, documents, []));
+                batch.Add(new TenantSource(key, documents));
                 if (batch.Count == size)
                 {
-                    await HandOverAsync();
+                    run.Timings.Reading += phase.Elapsed.TotalSeconds;
+                    await writer.WriteAsync(batch, cancellationToken);
+                    batch = new List<TenantSource>(size);
+                    phase.Restart();
                 }
             }
 
             if (batch.Count > 0)
             {
-                await HandOverAsync();
+                run.Timings.Reading += phase.Elapsed.TotalSeconds;
+                await writer.WriteAsync(batch, cancellationToken);
             }
 
             writer.Complete();
+        }
+        catch (Exception e)
+        {
+            writer.TryComplete(e);
+            throw;
+        }
+    }
 
-            async Task HandOverAsync()
+    /// <summary>The mapper: each batch read, mapped into the writes of its transaction (the documents go once mapped).</summary>
+    private async Task MapTenantsAsync(ImportRun run, ImportStaging staging, HashSet<string> claimed, SemaphoreSlim mapping,
+        ChannelReader<List<TenantSource>> reader, ChannelWriter<PreparedBatch> writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var batch in reader.ReadAllAsync(cancellationToken))
             {
-                run.Timings.Reading += phase.Elapsed.TotalSeconds;
                 await mapping.WaitAsync(cancellationToken);
                 PreparedBatch prepared;
                 try
                 {
-                    prepared = await PrepareAsync(run, [.. batch], bulk: true, claimed,
-                        (source, integrationId) => source.Files[integrationId] = staging.FilesOf(integrationId), cancellationToken);
+                    prepared = await PrepareAsync(run, batch, bulk: true, claimed, staging.FilesOf, cancellationToken);
                 }
                 finally
                 {
                     mapping.Release();
                 }
 
-                await writer.WriteAsync(prepared, cancellationToken);
-                batch.Clear();
-                phase.Restart();
+                try
+                {
+                    await writer.WriteAsync(prepared, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    await prepared.DisposeAsync();
+                    throw;
+                }
             }
 
+            writer.Complete();
         }
         catch (Exception e)
         {
@@ -128,7 +161,7 @@ internal sealed partial class MwapImporter
 
     /// <summary>Maps a batch of tenants, staging their writes in a context of its own (nothing is read from the staging store here).</summary>
     private async Task<PreparedBatch> PrepareAsync(ImportRun run, IReadOnlyList<TenantSource> sources, bool bulk, HashSet<string> claimed,
-        Func<TenantSource, string, List<(string Collection, MongoDB.Bson.BsonDocument Document)>> filesOf, CancellationToken cancellationToken)
+        Func<string, List<(string Collection, MongoDB.Bson.BsonDocument Document)>> filesOf, CancellationToken cancellationToken)
     {
         // A fresh context per batch keeps the change tracker (and memory) small.
         var scope = scopes.CreateAsyncScope();
@@ -137,7 +170,7 @@ internal sealed partial class MwapImporter
         var existing = await ExistingRows.LoadManyAsync(db, [.. sources.Select(s => s.Key[2..]).Where(run.TenantsHere.Contains)], cancellationToken);
         run.Timings.Existing += phase.Elapsed.TotalSeconds;
         phase.Restart();
-        var batch = new PreparedBatch(scope, new ImportWrites(db, run, bulk), bulk, sources);
+        var batch = new PreparedBatch(scope, new ImportWrites(db, run, bulk), bulk, [.. sources.Select(s => s.Key)]);
         foreach (var source in sources)
         {
             claimed.Add(source.Key);
@@ -145,7 +178,7 @@ internal sealed partial class MwapImporter
             tenant.Map(source.Key[2..], source.Documents, integrationId =>
             {
                 claimed.Add("i:" + integrationId);
-                return filesOf(source, integrationId);
+                return filesOf(integrationId);
             }, existing.GetValueOrDefault(source.Key[2..]) ?? ExistingRows.None);
             batch.Tenants.Add((source.Key[2..], tenant));
         }
@@ -185,15 +218,14 @@ internal sealed partial class MwapImporter
         }
     }
 
-    /// <summary>A staged tenant's documents, and the files read for it under its integrations' keys (kept for a redo).</summary>
-    private sealed record TenantSource(string Key, List<(string Collection, MongoDB.Bson.BsonDocument Document)> Documents,
-        Dictionary<string, List<(string Collection, MongoDB.Bson.BsonDocument Document)>> Files);
+    /// <summary>A staged tenant's documents (dropped once mapped: a redo reads them again).</summary>
+    private sealed record TenantSource(string Key, List<(string Collection, MongoDB.Bson.BsonDocument Document)> Documents);
 
-    private sealed class PreparedBatch(AsyncServiceScope scope, ImportWrites writes, bool bulk, IReadOnlyList<TenantSource> sources) : IAsyncDisposable
+    private sealed class PreparedBatch(AsyncServiceScope scope, ImportWrites writes, bool bulk, IReadOnlyList<string> keys) : IAsyncDisposable
     {
         public ImportWrites Writes { get; } = writes;
         public bool Bulk { get; } = bulk;
-        public IReadOnlyList<TenantSource> Sources { get; } = sources;
+        public IReadOnlyList<string> Keys { get; } = keys;
         public List<(string Id, TenantImport Import)> Tenants { get; } = [];
 
         public ValueTask DisposeAsync() => scope.DisposeAsync();

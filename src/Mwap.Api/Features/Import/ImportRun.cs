@@ -42,7 +42,10 @@ internal sealed class ImportRun(ImportOptions options, ImportReport report, Lega
 
     public HashSet<string> ProjectTypes { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Tenant names and owners taken (here before, or earlier in this run): both are unique platform-wide.</summary>
+    /// <summary>
+    /// Tenant names (folded as the unique index folds them, <see cref="Tenants.Tenant.NormalizeName"/>) and owners taken,
+    /// here before or earlier in this run: both are unique platform-wide.
+    /// </summary>
     public Dictionary<string, string> TenantNames { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, string> TenantOwners { get; } = new(StringComparer.Ordinal);
@@ -100,7 +103,9 @@ internal static class Ledger
             : record.Stamp != stamp ? "changed here since the last import" : null;
         if (conflict is not null)
         {
-            delta.Note(collection, id, NoteKinds.Conflict, run.Options.Overwrite ? conflict + "; overwritten (--overwrite)" : conflict + "; left alone");
+            // With --overwrite the row is counted once, as updated; the note still says what was overwritten.
+            delta.Note(collection, id, run.Options.Overwrite ? NoteKinds.Overwritten : NoteKinds.Conflict,
+                run.Options.Overwrite ? conflict + "; overwritten (--overwrite)" : conflict + "; left alone");
             return run.Options.Overwrite ? Decision.Update : Decision.Conflict;
         }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using MongoDB.Bson;
 using Mwap.Api.Features.AuditLog;
+using Mwap.Api.Features.Tenants;
 using Mwap.Api.Infrastructure.Persistence;
 using Mwap.Api.Infrastructure.Security;
 using static Mwap.Api.Features.Import.BsonFields;
@@ -116,7 +117,7 @@ internal sealed partial class MwapImporter(IServiceScopeFactory scopes, ISecretP
     {
         foreach (var t in await db.Tenants.AsNoTracking().Select(t => new { t.Id, t.Name, t.OwnerId }).ToListAsync(cancellationToken))
         {
-            run.TenantNames[t.Name] = t.Id;
+            run.TenantNames[Tenant.NormalizeName(t.Name)] = t.Id;
             run.TenantOwners[t.OwnerId] = t.Id;
             run.TenantsHere.Add(t.Id);
         }

@@ -12,7 +12,7 @@ internal sealed record BenchOptions(int Integrations, int Runs, string Database,
     public const string Usage = "usage: Mwap.Bench [--mode refresh|sync] [--runs 5] [--database sqlite|postgres]\n" +
         "  refresh (default): [--integrations 10000] [--concurrency 4] [--warmup 2000]\n" +
         "  sync: [--provider google|dropbox|onedrive] [--files 100000] [--files-per-folder 1000] [--changes 100]\n" +
-        "  import: [--scale 1.0] (1.0 = 10,000 tenants, 50,000 projects, 500,000 audit rows, 100,000 files)";
+        "  import: [--scale 1.0] (1.0 = 10,000 tenants, 50,000 projects, 500,000 audit rows, 100,000 files) [--batch N] (the verb's --batch; its default if not given)";
 
     public string Mode { get; init; } = "refresh";
     public string Provider { get; init; } = "dropbox";
@@ -22,6 +22,9 @@ internal sealed record BenchOptions(int Integrations, int Runs, string Database,
 
     /// <summary>Import mode: 1.0 is the full dataset (10,000 tenants …); smaller factors for a busy machine.</summary>
     public double Scale { get; init; } = 1.0;
+
+    /// <summary>Import mode: tenants per transaction (the verb's <c>--batch</c>); null for the verb's default.</summary>
+    public int? Batch { get; init; }
 
     /// <summary>The job's own default (<c>Integrations:Concurrency</c>).</summary>
     public const int DefaultConcurrency = 4;
@@ -58,6 +61,7 @@ internal sealed record BenchOptions(int Integrations, int Runs, string Database,
                         ? scale : throw new ArgumentException($"--scale must be a number above 0 and at most 10, not '{value}'"),
                 },
                 "--files" => options with { Files = Positive(args[i], value) },
+                "--batch" => options with { Batch = Positive(args[i], value) },
                 "--files-per-folder" => options with { FilesPerFolder = Positive(args[i], value) },
                 "--changes" => options with { Changes = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) },
                 "--database" => options with

@@ -20,7 +20,7 @@ internal static class ImportBench
     public static async Task RunAsync(BenchOptions options)
     {
         var tenants = Math.Max(1, (int)(10_000 * options.Scale));
-        Line($"MWAP import benchmark: scale {options.Scale} ({tenants} tenants, {tenants * 5} projects, {tenants * 50} audit rows, {tenants * 10} files), database {options.Database}");
+        Line($"MWAP import benchmark: scale {options.Scale} ({tenants} tenants, {tenants * 5} projects, {tenants * 50} audit rows, {tenants * 10} files), database {options.Database}{(options.Batch is { } b ? $", --batch {b}" : "")}");
         Line($"machine: {Environment.ProcessorCount} cores, {(GCSettings.IsServerGC ? "server" : "workstation")} GC, load average {BenchProgram.LoadAverage()}");
 #if DEBUG
         Line("WARNING: Debug build; figures are only meaningful with -c Release");
@@ -56,7 +56,8 @@ internal static class ImportBench
         clock.Restart();
         var stderr = new StringWriter();
         var stdout = new StringWriter();
-        var exit = await ImportCommand.RunAsync(services, ["import", "mwap", work, "--legacy-key", "bench-legacy-key"], stdout, stderr, CancellationToken.None);
+        string[] arguments = ["import", "mwap", work, "--legacy-key", "bench-legacy-key", .. options.Batch is { } batch ? new[] { "--batch", batch.ToString(CultureInfo.InvariantCulture) } : []];
+        var exit = await ImportCommand.RunAsync(services, arguments, stdout, stderr, CancellationToken.None);
         var importSeconds = clock.Elapsed.TotalSeconds;
         var used = memory.Stop();
         if (exit != 0)

@@ -49,13 +49,16 @@ internal sealed class AuditLog(MwapDbContext db, IHttpContextAccessor http, Time
         return node?.ToJsonString(MwapJson.Options) ?? "{}";
     }
 
+    /// <summary>Whether a details key names a secret (its value is replaced by <c>[REDACTED]</c>).</summary>
+    internal static bool IsSecretKey(string key) => SecretMarkers.Any(m => key.Contains(m, StringComparison.OrdinalIgnoreCase));
+
     private static void Redact(System.Text.Json.Nodes.JsonNode? node)
     {
         if (node is System.Text.Json.Nodes.JsonObject obj)
         {
             foreach (var key in obj.Select(p => p.Key).ToList())
             {
-                if (SecretMarkers.Any(m => key.Contains(m, StringComparison.OrdinalIgnoreCase)))
+                if (IsSecretKey(key))
                 {
                     obj[key] = "[REDACTED]";
                 }

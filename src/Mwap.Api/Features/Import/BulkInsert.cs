@@ -22,13 +22,9 @@ internal static class BulkInsert
 
     private static readonly ConcurrentDictionary<(IEntityType, bool), Table> Tables = new();
 
-    public static async Task WriteAsync(DbContext db, Type clrType, IReadOnlyList<object> rows, CancellationToken cancellationToken)
+    /// <summary>Writes the rows; returns the table's name.</summary>
+    public static async Task<string> WriteAsync(DbContext db, Type clrType, IReadOnlyList<object> rows, CancellationToken cancellationToken)
     {
-        if (rows.Count == 0)
-        {
-            return;
-        }
-
         var entityType = db.Model.FindEntityType(clrType) ?? throw new InvalidOperationException($"{clrType.Name} is not in the model");
         var connection = db.Database.GetDbConnection();
         var postgres = connection is NpgsqlConnection;
@@ -41,6 +37,8 @@ internal static class BulkInsert
         {
             await InsertAsync((SqliteConnection)connection, db.Database.CurrentTransaction?.GetDbTransaction() as SqliteTransaction, table, rows, cancellationToken);
         }
+
+        return table.Name;
     }
 
     private static async Task CopyAsync(NpgsqlConnection connection, Table table, IReadOnlyList<object> rows, CancellationToken cancellationToken)

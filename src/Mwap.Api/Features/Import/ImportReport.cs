@@ -25,6 +25,9 @@ internal static class NoteKinds
     public const string Normalised = "normalised";
     public const string Conflict = "conflict";
 
+    /// <summary>Changed here since the last import, and overwritten with the source (<c>--overwrite</c>): counted as updated, not as a conflict.</summary>
+    public const string Overwritten = "overwritten";
+
     /// <summary>Imported, but a secret could not be carried over: the integration needs a reconnect, or the provider its secret.</summary>
     public const string Secret = "secret";
 }

@@ -42,7 +42,10 @@ internal sealed class ImportRun(ImportOptions options, ImportReport report, Lega
 
     public HashSet<string> ProjectTypes { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Tenant names and owners taken (here before, or earlier in this run): both are unique platform-wide.</summary>
+    /// <summary>
+    /// Tenant names (folded as the unique index folds them, <see cref="Tenants.Tenant.NormalizeName"/>) and owners taken,
+    /// here before or earlier in this run: both are unique platform-wide.
+    /// </summary>
     public Dictionary<string, string> TenantNames { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, string> TenantOwners { get; } = new(StringComparer.Ordinal);
@@ -62,8 +65,16 @@ internal sealed class ImportTimings
     public double Mapping { get; set; }
     public double Writing { get; set; }
 
+    /// <summary>Of the writing: seconds per table written in bulk, and the commits (written by the one writer only).</summary>
+    public SortedDictionary<string, double> Tables { get; } = new(StringComparer.Ordinal);
+
+    public double Committing { get; set; }
+
+    /// <summary>How long the writer waited for the next mapped batch: the mapping, not the database, was the limit then.</summary>
+    public double Waiting { get; set; }
+
     public string Describe(double total) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"time: {total:F1} s in all; staging the source {Staging:F1} s, reading rows here {Existing:F1} s, reading staged tenants {Reading:F1} s, mapping (incl. secrets) {Mapping:F1} s, writing {Writing:F1} s");
+        $"time: {total:F1} s in all; staging the source {Staging:F1} s, reading rows here {Existing:F1} s, reading staged tenants {Reading:F1} s, mapping (incl. secrets) {Mapping:F1} s, writing {Writing:F1} s ({string.Join(", ", Tables.Select(t => $"{t.Key} {t.Value:F1} s"))}, commits {Committing:F1} s), writer waiting for mapped batches {Waiting:F1} s");
 }
 
 internal enum Decision
@@ -92,7 +103,9 @@ internal static class Ledger
             : record.Stamp != stamp ? "changed here since the last import" : null;
         if (conflict is not null)
         {
-            delta.Note(collection, id, NoteKinds.Conflict, run.Options.Overwrite ? conflict + "; overwritten (--overwrite)" : conflict + "; left alone");
+            // With --overwrite the row is counted once, as updated; the note still says what was overwritten.
+            delta.Note(collection, id, run.Options.Overwrite ? NoteKinds.Overwritten : NoteKinds.Conflict,
+                run.Options.Overwrite ? conflict + "; overwritten (--overwrite)" : conflict + "; left alone");
             return run.Options.Overwrite ? Decision.Update : Decision.Conflict;
         }
 

@@ -8,6 +8,8 @@ namespace Mwap.Api.Features.Import;
 /// A throw-away SQLite file that regroups the source by tenant. A dump is laid out by collection (and an archive
 /// interleaves them), but the import commits one tenant at a time; staging each document once under its tenant's
 /// key keeps memory bounded whatever the dump's size, at the cost of one sequential write and read of it on disk.
+/// Documents are staged as the dump's own BSON bytes (not parsed and re-serialised), and the tenants are read back in
+/// one pass in key order (<see cref="Tenants"/>) rather than one query per tenant.
 /// Keys: <c>t:{tenantId}</c>, <c>i:{integrationId}</c> for files that name only their integration, <c>p:</c> for the
 /// platform's catalogues and tenant-less audit rows.
 /// </summary>
@@ -19,8 +21,19 @@ internal sealed class ImportStaging : IDisposable
 
     private readonly string _path;
     private readonly SqliteConnection _connection;
+
+    /// <summary>
+    /// A second connection for look-ups by key (<see cref="Documents"/>), taken one at a time: the main one holds the
+    /// tenants' one-pass cursor open on the producer while the writer may redo a failed batch from the store.
+    /// </summary>
+    private SqliteConnection? _lookup;
+
+    private readonly Lock _lookupLock = new();
     private SqliteTransaction? _transaction;
     private SqliteCommand? _insert;
+
+    /// <summary>Keys of files filed under their integration (<c>i:</c>): a tenant looks only those up, not one per integration.</summary>
+    private readonly HashSet<string> _integrationKeys = new(StringComparer.Ordinal);
 
     public ImportStaging(string directory)
     {
@@ -28,7 +41,7 @@ internal sealed class ImportStaging : IDisposable
         _path = Path.Combine(directory, $"mwap-import-{Guid.NewGuid():N}.staging.db");
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false }.ToString());
         _connection.Open();
-        Execute("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE; CREATE TABLE docs (k TEXT NOT NULL, c TEXT NOT NULL, b BLOB NOT NULL);");
+        Execute("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE; PRAGMA cache_size=-32768; CREATE TABLE docs (k TEXT NOT NULL, c TEXT NOT NULL, b BLOB NOT NULL);");
         _transaction = _connection.BeginTransaction();
         _insert = _connection.CreateCommand();
         _insert.Transaction = _transaction;
@@ -39,11 +52,16 @@ internal sealed class ImportStaging : IDisposable
         _insert.Prepare();
     }
 
-    public void Add(string key, string collection, BsonDocument document)
+    public void Add(string key, string collection, byte[] bson)
     {
+        if (key.StartsWith("i:", StringComparison.Ordinal))
+        {
+            _integrationKeys.Add(key);
+        }
+
         _insert!.Parameters[0].Value = key;
         _insert.Parameters[1].Value = collection;
-        _insert.Parameters[2].Value = document.ToBson();
+        _insert.Parameters[2].Value = bson;
         _insert.ExecuteNonQuery();
     }
 
@@ -57,17 +75,44 @@ internal sealed class ImportStaging : IDisposable
         Execute("CREATE INDEX ix_docs_k ON docs (k)");
     }
 
-    /// <summary>Every tenant key, in order (tenant ids are time-ordered ObjectIds, so older tenants go first).</summary>
-    public IEnumerable<string> TenantKeys()
+    /// <summary>
+    /// Every tenant with its documents, in key order (tenant ids are time-ordered ObjectIds, so older tenants go first),
+    /// in one pass over the key index: one statement for the whole run instead of one query per tenant. Only one
+    /// tenant's documents are in memory at a time; the caller must not use the store for anything else meanwhile
+    /// except <see cref="FilesOf"/> from the same flow.
+    /// </summary>
+    public IEnumerable<(string Key, List<(string Collection, BsonDocument Document)> Documents)> Tenants(string? only)
     {
         using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT DISTINCT k FROM docs WHERE k >= 't:' AND k < 't;' ORDER BY k";
+        command.CommandText = only is null
+            ? "SELECT k, c, b FROM docs WHERE k >= 't:' AND k < 't;' ORDER BY k, rowid"
+            : "SELECT k, c, b FROM docs WHERE k = $k ORDER BY rowid";
+        command.Parameters.AddWithValue("$k", only ?? "");
         using var reader = command.ExecuteReader();
+        string? key = null;
+        var documents = new List<(string, BsonDocument)>();
         while (reader.Read())
         {
-            yield return reader.GetString(0);
+            var k = reader.GetString(0);
+            if (k != key && key is not null)
+            {
+                yield return (key, documents);
+                documents = [];
+            }
+
+            key = k;
+            documents.Add((reader.GetString(1), Deserialize((byte[])reader[2])));
+        }
+
+        if (key is not null)
+        {
+            yield return (key, documents);
         }
     }
+
+    /// <summary>Files filed under an integration's key because they named no tenant (none, most of the time: no query then).</summary>
+    public List<(string Collection, BsonDocument Document)> FilesOf(string integrationId) =>
+        _integrationKeys.Contains("i:" + integrationId) ? Documents("i:" + integrationId) : [];
 
     public int TenantCount()
     {
@@ -101,23 +146,46 @@ internal sealed class ImportStaging : IDisposable
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            yield return (reader.GetString(0), BsonSerializer.Deserialize<BsonDocument>((byte[])reader[1]));
+            yield return (reader.GetString(0), Deserialize((byte[])reader[1]));
         }
     }
 
+    /// <summary>A key's documents, on the look-up connection (safe next to the tenants' cursor, from any one thread at a time).</summary>
     public List<(string Collection, BsonDocument Document)> Documents(string key)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT c, b FROM docs WHERE k = $k ORDER BY rowid";
-        command.Parameters.AddWithValue("$k", key);
-        using var reader = command.ExecuteReader();
-        var result = new List<(string, BsonDocument)>();
-        while (reader.Read())
+        lock (_lookupLock)
         {
-            result.Add((reader.GetString(0), BsonSerializer.Deserialize<BsonDocument>((byte[])reader[1])));
-        }
+            if (_lookup is null)
+            {
+                _lookup = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString());
+                _lookup.Open();
+            }
 
-        return result;
+            using var command = _lookup.CreateCommand();
+            command.CommandText = "SELECT c, b FROM docs WHERE k = $k ORDER BY rowid";
+            command.Parameters.AddWithValue("$k", key);
+            using var reader = command.ExecuteReader();
+            var result = new List<(string, BsonDocument)>();
+            while (reader.Read())
+            {
+                result.Add((reader.GetString(0), Deserialize((byte[])reader[1])));
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>A staged document, parsed: the staging checked only its top level, so a damaged inside still fails as a source error.</summary>
+    private static BsonDocument Deserialize(byte[] bson)
+    {
+        try
+        {
+            return BsonSerializer.Deserialize<BsonDocument>(bson);
+        }
+        catch (Exception e) when (e is FormatException or EndOfStreamException or BsonException)
+        {
+            throw new ImportSourceException($"a damaged BSON document ({e.Message}).", e);
+        }
     }
 
     private void Execute(string sql)
@@ -131,6 +199,7 @@ internal sealed class ImportStaging : IDisposable
     {
         _insert?.Dispose();
         _transaction?.Dispose();
+        _lookup?.Dispose();
         _connection.Dispose();
         SqliteConnection.ClearAllPools();
         File.Delete(_path);

@@ -154,12 +154,17 @@ internal static class IntegrationMapping
             return null;
         }
 
-        var details = JsonText(doc, "details");
-        if (details is not null)
+        string? details = null;
+        if (Get(doc, "details") is BsonDocument raw)
         {
             // Same last line of defence as our own audit rows: a key that names a secret loses its value.
-            details = AuditLog.AuditLog.Sanitize(System.Text.Json.Nodes.JsonNode.Parse(details)!);
-            if (details.Length > 16_000)
+            details = AuditDetails.ToJson(raw);
+            if (details is null)
+            {
+                delta.Note(AuditDocs, id, NoteKinds.Normalised, $"details nested deeper than {AuditDetails.MaxDepth} levels; dropped");
+                details = """{"truncated":true}""";
+            }
+            else if (details.Length > 16_000)
             {
                 delta.Note(AuditDocs, id, NoteKinds.Normalised, "details longer than 16,000 characters; dropped");
                 details = """{"truncated":true}""";

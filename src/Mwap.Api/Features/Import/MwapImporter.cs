@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using MongoDB.Bson;
 using Mwap.Api.Features.AuditLog;
+using Mwap.Api.Features.Tenants;
 using Mwap.Api.Infrastructure.Persistence;
 using Mwap.Api.Infrastructure.Security;
 using static Mwap.Api.Features.Import.BsonFields;
@@ -60,7 +61,7 @@ internal sealed partial class MwapImporter(IServiceScopeFactory scopes, ISecretP
         long total = 0;
         string? current = null;
         long inCollection = 0;
-        foreach (var (collection, doc) in MwapSource.Read(source))
+        foreach (var (collection, bson) in MwapSource.Read(source))
         {
             if (collection != current)
             {
@@ -71,9 +72,9 @@ internal sealed partial class MwapImporter(IServiceScopeFactory scopes, ISecretP
 
             inCollection++;
             total++;
-            if (StagingKey(collection, doc) is { } key)
+            if (StagingKey(collection, bson) is { } key)
             {
-                staging.Add(key, collection, doc);
+                staging.Add(key, collection, bson);
             }
             else
             {
@@ -94,16 +95,19 @@ internal sealed partial class MwapImporter(IServiceScopeFactory scopes, ISecretP
     }
 
     /// <summary>Where a document waits for its tenant; null for a collection the import does not know.</summary>
-    private static string? StagingKey(string collection, BsonDocument doc)
+    private static string? StagingKey(string collection, byte[] bson)
     {
-        string Tenant(string? id, string fallback) => id is null ? fallback : "t:" + id;
+        string Tenant(BsonValue? id, string fallback) => Id(id, out _) is { } tenant ? "t:" + tenant : fallback;
+        var known = collection is TenantMapping.TenantDocs or TenantMapping.ProjectDocs or IntegrationMapping.IntegrationDocs
+            or IntegrationMapping.GuideIntegrationDocs or IntegrationMapping.FileDocs or IntegrationMapping.AuditDocs;
+        var fields = known ? StagingFields.Read(bson, collection) : default;
         return collection switch
         {
-            TenantMapping.TenantDocs => Tenant(Id(doc, "_id"), ImportStaging.Orphans),
+            TenantMapping.TenantDocs => Tenant(fields.Id, ImportStaging.Orphans),
             TenantMapping.ProjectDocs or IntegrationMapping.IntegrationDocs or IntegrationMapping.GuideIntegrationDocs
-                => Tenant(Id(doc, "tenantId"), ImportStaging.Orphans),
-            IntegrationMapping.FileDocs => Tenant(Id(doc, "tenantId"), Id(doc, "integrationId") is { } i ? "i:" + i : ImportStaging.Orphans),
-            IntegrationMapping.AuditDocs => Tenant(Id(doc, "tenantId"), ImportStaging.PlatformAudit),
+                => Tenant(fields.TenantId, ImportStaging.Orphans),
+            IntegrationMapping.FileDocs => Tenant(fields.TenantId, Id(fields.IntegrationId, out _) is { } i ? "i:" + i : ImportStaging.Orphans),
+            IntegrationMapping.AuditDocs => Tenant(fields.TenantId, ImportStaging.PlatformAudit),
             CatalogueImport.ProjectTypes or CatalogueImport.CloudProviders or CatalogueImport.SuperAdmins => ImportStaging.Platform,
             _ => null,
         };
@@ -113,7 +117,7 @@ internal sealed partial class MwapImporter(IServiceScopeFactory scopes, ISecretP
     {
         foreach (var t in await db.Tenants.AsNoTracking().Select(t => new { t.Id, t.Name, t.OwnerId }).ToListAsync(cancellationToken))
         {
-            run.TenantNames[t.Name] = t.Id;
+            run.TenantNames[Tenant.NormalizeName(t.Name)] = t.Id;
             run.TenantOwners[t.OwnerId] = t.Id;
             run.TenantsHere.Add(t.Id);
         }

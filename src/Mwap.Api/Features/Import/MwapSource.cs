@@ -6,8 +6,11 @@ using MongoDB.Bson.Serialization.Serializers;
 
 namespace Mwap.Api.Features.Import;
 
-/// <summary>One document of the source, with the collection it came from (JSON sources are converted to BSON once, here).</summary>
-internal readonly record struct SourceDocument(string Collection, BsonDocument Document);
+/// <summary>
+/// One document of the source, with the collection it came from, as BSON bytes: a dump's bytes as they were in the file
+/// (staged as they are, never parsed and re-serialised), a JSON source's documents converted to BSON once, here.
+/// </summary>
+internal readonly record struct SourceDocument(string Collection, byte[] Bson);
 
 /// <summary>A source that cannot be read: a usage or source error (exit code 2).</summary>
 internal sealed class ImportSourceException(string message, Exception? inner = null) : Exception(message, inner);
@@ -88,20 +91,30 @@ internal static class MwapSource
     private static IEnumerable<SourceDocument> ReadBsonFile(string path, string collection)
     {
         using var stream = new BufferedStream(OpenMaybeGzip(path), 1 << 16);
-        while (ReadDocument(stream, path) is { } document)
+        while (ReadInt32(stream, path, allowEnd: true) is { } length)
         {
-            yield return new SourceDocument(collection, document);
+            yield return new SourceDocument(collection, ReadRawBody(stream, length, path));
         }
     }
 
-    /// <summary>One length-prefixed BSON document, or null at the end of the stream.</summary>
-    internal static BsonDocument? ReadDocument(Stream stream, string path)
+    internal static BsonDocument ReadDocumentBody(Stream stream, int length, string path)
     {
-        var length = ReadInt32(stream, path, allowEnd: true);
-        return length is null ? null : ReadDocumentBody(stream, length.Value, path);
+        var bytes = ReadRawBody(stream, length, path);
+        try
+        {
+            return BsonSerializer.Deserialize<BsonDocument>(bytes);
+        }
+        catch (FormatException e)
+        {
+            throw new ImportSourceException($"{path}: a damaged BSON document ({e.Message}).", e);
+        }
     }
 
-    internal static BsonDocument ReadDocumentBody(Stream stream, int length, string path)
+    /// <summary>
+    /// A document's bytes (its length already read), unparsed: the staging reads the few fields it needs from them and
+    /// checks their layout (<see cref="StagingFields"/>).
+    /// </summary>
+    internal static byte[] ReadRawBody(Stream stream, int length, string path)
     {
         if (length is < 5 or > 16 * 1024 * 1024)
         {
@@ -111,14 +124,7 @@ internal static class MwapSource
         var bytes = new byte[length];
         BitConverter.TryWriteBytes(bytes, length);
         stream.ReadExactly(bytes, 4, length - 4);
-        try
-        {
-            return BsonSerializer.Deserialize<BsonDocument>(bytes);
-        }
-        catch (FormatException e)
-        {
-            throw new ImportSourceException($"{path}: a damaged BSON document ({e.Message}).", e);
-        }
+        return bytes;
     }
 
     internal static int? ReadInt32(Stream stream, string path, bool allowEnd)
@@ -143,7 +149,7 @@ internal static class MwapSource
             reader.ReadStartArray();
             while (reader.ReadBsonType() != BsonType.EndOfDocument)
             {
-                yield return new SourceDocument(collection, Parse(() => BsonDocumentSerializer.Instance.Deserialize(BsonDeserializationContext.CreateRoot(reader)), path));
+                yield return new SourceDocument(collection, Parse(() => BsonDocumentSerializer.Instance.Deserialize(BsonDeserializationContext.CreateRoot(reader)), path).ToBson());
             }
 
             yield break;
@@ -155,7 +161,7 @@ internal static class MwapSource
             number++;
             if (!string.IsNullOrWhiteSpace(line))
             {
-                yield return new SourceDocument(collection, Parse(() => BsonDocument.Parse(line), $"{path} line {number}"));
+                yield return new SourceDocument(collection, Parse(() => BsonDocument.Parse(line), $"{path} line {number}").ToBson());
             }
         }
     }
@@ -203,7 +209,7 @@ internal static class MongoArchive
             var collection = header.GetValue("collection", "").ToString()!;
             while (MwapSource.ReadInt32(stream, path, allowEnd: false) is { } length && length != Terminator)
             {
-                yield return new SourceDocument(collection, MwapSource.ReadDocumentBody(stream, length, path));
+                yield return new SourceDocument(collection, MwapSource.ReadRawBody(stream, length, path));
             }
         }
     }

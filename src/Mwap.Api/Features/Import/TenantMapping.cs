@@ -35,7 +35,8 @@ internal static class TenantMapping
             name = fixedName;
         }
 
-        if (run.TenantNames.TryGetValue(name, out var named) && named != id)
+        // Names are unique regardless of case here (the index is on the folded name), so a case variant is a clash too.
+        if (run.TenantNames.TryGetValue(Tenant.NormalizeName(name), out var named) && named != id)
         {
             var renamed = Cut(name, 43) + " " + id[^6..];
             delta.Note(TenantDocs, id, NoteKinds.Normalised, $"name '{name}' is taken by tenant {named}; imported as '{renamed}'");
@@ -74,7 +75,7 @@ internal static class TenantMapping
             Status = Cut(Str(doc, "subscription", "status") ?? "active", 50),
             ExpiresAt = Date(doc, "subscription", "expiresAt"),
         });
-        run.TenantNames[name] = id;
+        run.TenantNames[Tenant.NormalizeName(name)] = id;
         run.TenantOwners[owner] = id;
         return tenant;
     }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Mwap.Api.Features.AuditLog;
 using Mwap.Api.Features.Files;
 using Mwap.Api.Features.Import;
 using Mwap.Api.Features.Projects;
@@ -65,10 +66,14 @@ public sealed class MwapImportBatchTests(MwapImportApiFactory factory) : IClassF
     {
         var dataset = factory.Dataset(seed: 104, broken: false, tenants: 3);
         var dump = MwapDumpWriter.WriteDumpFolder(dataset, factory.NewPath("dump"), gzip: false);
-        // A tenant created here whose name differs from the source's only in case: the unique index (case-insensitive)
-        // refuses the source's tenant 1 when its batch is written.
-        var other = factory.CreateClientFor(TestUsers.NewSubject("clash"));
-        await other.PostJsonAsync("/api/v1/tenants", new { name = dataset.TenantName(1).ToUpperInvariant() }).ReadDataAsync(System.Net.HttpStatusCode.Created);
+        // A platform audit row here (no tenant) with the id of one of tenant 1's audit rows: nothing the checks read
+        // before writing foresees it, and the primary key refuses tenant 1's rows when its batch is written.
+        var auditId = dataset.AuditId(1, 0);
+        await factory.WithDbAsync(async db =>
+        {
+            db.AuditLogs.Add(new AuditLogEntry { Id = auditId, ActorId = "system", Action = "platform.test", TargetType = "platform", CreatedAt = DateTime.UtcNow });
+            return await db.SaveChangesAsync();
+        });
 
         var result = await factory.ImportAsync("import", "mwap", dump, "--legacy-key", MwapImportApiFactory.LegacyKey, "--batch", "3");
 
@@ -81,6 +86,28 @@ public sealed class MwapImportBatchTests(MwapImportApiFactory factory) : IClassF
             await db.Set<Project>().Where(p => p.TenantId == dataset.TenantId(1)).CountAsync()));
         Assert.Equal([dataset.TenantId(0), dataset.TenantId(2)], tenants.Order());
         Assert.Equal(0, projects);
+    }
+
+    [Fact]
+    public async Task TenantName_DifferingOnlyInCaseFromOneHere_IsRenamedWithANote_NotSkipped()
+    {
+        var dataset = factory.Dataset(seed: 105, broken: false, tenants: 3);
+        var dump = MwapDumpWriter.WriteDumpFolder(dataset, factory.NewPath("dump"), gzip: false);
+        // A tenant created here whose name differs from the source's tenant 1 only in case: the unique index ignores case.
+        var taken = dataset.TenantName(1).ToUpperInvariant();
+        var other = factory.CreateClientFor(TestUsers.NewSubject("clash"));
+        await other.PostJsonAsync("/api/v1/tenants", new { name = taken }).ReadDataAsync(System.Net.HttpStatusCode.Created);
+
+        var result = await factory.ImportAsync("import", "mwap", dump, "--legacy-key", MwapImportApiFactory.LegacyKey, "--batch", "3");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal((3, 3, 0), (result.Count("tenants", "read"), result.Count("tenants", "imported"), result.Count("tenants", "skipped")));
+        Assert.True(result.HasNote("tenants", dataset.TenantId(1), NoteKinds.Normalised));
+        var name = await factory.WithDbAsync(db => db.Tenants.Where(t => t.Id == dataset.TenantId(1)).Select(t => t.Name).SingleAsync());
+        Assert.StartsWith(dataset.TenantName(1), name, StringComparison.Ordinal);
+        Assert.NotEqual(Mwap.Api.Features.Tenants.Tenant.NormalizeName(taken), Mwap.Api.Features.Tenants.Tenant.NormalizeName(name));
+        Assert.Equal(dataset.Expected["projects"], await factory.WithDbAsync(db => db.Set<Project>().CountAsync(p =>
+            p.TenantId == dataset.TenantId(0) || p.TenantId == dataset.TenantId(1) || p.TenantId == dataset.TenantId(2))));
     }
 
     private async Task<RowCounts> RowCountsAsync(MwapDataset dataset)

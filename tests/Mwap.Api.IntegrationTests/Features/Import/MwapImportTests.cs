@@ -130,6 +130,9 @@ public sealed partial class MwapImportTests(MwapImportApiFactory factory) : ICla
         // …unless told to overwrite.
         var overwrite = await factory.ImportAsync("import", "mwap", dump, "--legacy-key", MwapImportApiFactory.LegacyKey, "--overwrite");
         Assert.Equal(1, overwrite.Count("projects", "updated"));
+        // Counted once, as updated (not also as a conflict); the note still says what was overwritten.
+        Assert.Equal(0, overwrite.Count("projects", "conflicts"));
+        Assert.True(overwrite.HasNote("projects", projectId, NoteKinds.Overwritten));
         Assert.Equal("Project 1", await factory.WithDbAsync(db => db.Set<Project>().Where(p => p.Id == projectId).Select(p => p.Name).SingleAsync()));
         Assert.Equal(3, await factory.WithDbAsync(db => db.Set<ProjectMember>().CountAsync(m => m.ProjectId == projectId)));
         var settled = await factory.ImportAsync("import", "mwap", dump, "--legacy-key", MwapImportApiFactory.LegacyKey);

@@ -48,9 +48,10 @@ public sealed partial class ConsoleJourneyTests
         await owner.GetByRole(AriaRole.Tab, new PageGetByRoleOptions { Name = "Settings" }).ClickAsync();
         await Assertions.Expect(owner.Input("edit-name")).ToHaveValueAsync("Acme documents");
         await Assertions.Expect(owner.Locator("[data-test=config-field-inputFolder] input")).ToHaveValueAsync("/Clients/Acme/In");
-        await owner.Locator("[data-test=config-field-retries] input").FillAsync("many");
+        await owner.Locator("[data-test=config-field-inputFolder] input").FillAsync("");
         await owner.Test("edit-save").ClickAsync();
-        await Assertions.Expect(owner.Test("config-field-retries")).ToContainTextAsync("Must be an integer");
+        await Assertions.Expect(owner.Test("config-field-inputFolder")).ToContainTextAsync("Required");
+        await owner.Locator("[data-test=config-field-inputFolder] input").FillAsync("/Clients/Acme/Incoming");
         await owner.Locator("[data-test=config-field-retries] input").FillAsync("3");
         await owner.FillTestAsync("edit-description", "Shared with Acme's accountants");
         await owner.Test("edit-save").ClickAsync();
@@ -79,7 +80,10 @@ public sealed partial class ConsoleJourneyTests
     private static async Task MeasureBigFolderAsync(IPage member, string projectUrl)
     {
         await member.GotoAsync(projectUrl);
-        await member.ChooseAsync("files-page-size", "1000");
+        // A select with a value renders its value in a combobox element (no visible input): open that, pick the option.
+        await member.Test("files-page-size").ClickAsync();
+        await member.Locator(".mud-popover-open .mud-list-item").Filter(new LocatorFilterOptions { HasText = "1000" }).First.ClickAsync();
+        await Assertions.Expect(member.Test("files-page-size")).ToHaveTextAsync("1000");
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)
         {

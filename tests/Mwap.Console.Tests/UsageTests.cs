@@ -28,11 +28,24 @@ public sealed class UsageChartsTests
         Assert.Equal("2026-03-07", charts.Days[^1]);
         Assert.Equal([null, 10, null, null, 12, null, null], charts.Files.Values);
         Assert.Equal([null, 2, null, null, 3, null, null], charts.Members.Values);
-        Assert.Equal([null, 5, null, null, 7, null, null], charts.Requests.Values);
+        Assert.Equal([null, 1005, null, null, 1007, null, null], charts.Requests.Values);
+        Assert.Equal("MB", charts.StorageUnit);
         Assert.Equal(["dropbox", "google"], charts.Storage.Select(s => s.Name));
         Assert.Equal([null, 1, null, null, 3, null, null], charts.Storage[0].Values);
         // A provider absent on a computed day had no storage that day: zero, not a gap.
         Assert.Equal([null, 0, null, null, 0.5, null, null], charts.Storage[1].Values);
+    }
+
+    [Theory]
+    [InlineData(512L, "B", 512.0)]
+    [InlineData(30L * 1024, "KB", 30.0)]
+    [InlineData(3L << 30, "GB", 3.0)]
+    public void Storage_IsDrawnInAUnitWhereTheBiggestDayIsAtLeastOne(long bytes, string unit, double value)
+    {
+        var charts = UsageCharts.From(new UsageReport("t", "2026-03-01", "2026-03-01", null, [Day("2026-03-01", 1, 1, 1, ("dropbox", bytes))]));
+
+        Assert.Equal(unit, charts.StorageUnit);
+        Assert.Equal([value], charts.Storage[0].Values);
     }
 
     [Fact]

@@ -11,11 +11,10 @@ public sealed record UsageSeries(string Name, IReadOnlyList<double?> Values);
 /// </summary>
 public sealed class UsageCharts
 {
-    private const double Megabyte = 1024 * 1024;
-
     private UsageCharts(IReadOnlyList<string> days, IReadOnlyList<string> labels, UsageSeries files, UsageSeries members, UsageSeries requests,
-        IReadOnlyList<UsageSeries> storage)
+        IReadOnlyList<UsageSeries> storage, string storageUnit)
     {
+        StorageUnit = storageUnit;
         Days = days;
         Labels = labels;
         Files = files;
@@ -33,11 +32,17 @@ public sealed class UsageCharts
     public UsageSeries Files { get; }
     public UsageSeries Members { get; }
 
-    /// <summary>Provider requests made that day (the API's <c>providerRequestsDelta</c>).</summary>
+    /// <summary>
+    /// Provider requests so far (the API's running <c>providerRequests</c>): its slope is the daily rate, and unlike the
+    /// per-day delta (zero on a tenant's first day by definition) it shows something from the first day on.
+    /// </summary>
     public UsageSeries Requests { get; }
 
-    /// <summary>Storage in MB, one series per provider slug seen in the range, alphabetically.</summary>
+    /// <summary>Storage in <see cref="StorageUnit"/>, one series per provider slug seen in the range, alphabetically.</summary>
     public IReadOnlyList<UsageSeries> Storage { get; }
+
+    /// <summary>B, KB, MB or GB: the largest in which the range's biggest day is at least 1, so small tenants do not draw zeros.</summary>
+    public string StorageUnit { get; }
 
     public static UsageCharts From(UsageReport report)
     {
@@ -55,13 +60,15 @@ public sealed class UsageCharts
 
         var providers = report.Daily.SelectMany(u => u.StorageByProvider?.Keys ?? Enumerable.Empty<string>())
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-        var storage = providers.Select(p => Series(p, u => u.StorageByProvider is { } s && s.TryGetValue(p, out var v) ? Math.Round(v.Bytes / Megabyte, 2) : 0))
+        var most = report.Daily.Select(u => u.StorageByProvider?.Values.Sum(v => v.Bytes) ?? 0).DefaultIfEmpty(0).Max();
+        var (unit, divisor) = most >= 1L << 30 ? ("GB", 1L << 30) : most >= 1L << 20 ? ("MB", 1L << 20) : most >= 1L << 10 ? ("KB", 1L << 10) : ("B", 1L);
+        var storage = providers.Select(p => Series(p, u => u.StorageByProvider is { } s && s.TryGetValue(p, out var v) ? Math.Round(v.Bytes / (double)divisor, 2) : 0))
             .ToList();
 
         var step = Math.Max(1, (int)Math.Ceiling(days.Count / 8.0));
         var labels = days.Select((d, i) => (days.Count - 1 - i) % step == 0 ? d[5..] : "").ToList();
         return new UsageCharts(days, labels, Series("Files indexed", u => u.FilesIndexed), Series("Active members", u => u.ActiveMembers),
-            Series("Provider requests", u => u.ProviderRequestsDelta), storage);
+            Series("Provider requests", u => u.ProviderRequests), storage, unit);
     }
 
     private static DateOnly Parse(string day) => DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -36,8 +36,17 @@ public sealed class AlertsPageTests : BunitContext
         {
             items = items.Select(a => new
             {
-                _id = a.Id, tenantId = TenantId, integrationId = "i", provider = new { slug = "dropbox", name = "Dropbox" }, condition = a.Condition,
-                day = "2026-03-31", message = "Message " + a.Id, detail = (string?)null, emailStatus = "sent", emailAttempts = 1, createdAt = "2026-03-31T01:00:00Z",
+                _id = a.Id,
+                tenantId = TenantId,
+                integrationId = "i",
+                provider = new { slug = "dropbox", name = "Dropbox" },
+                condition = a.Condition,
+                day = "2026-03-31",
+                message = "Message " + a.Id,
+                detail = (string?)null,
+                emailStatus = "sent",
+                emailAttempts = 1,
+                createdAt = "2026-03-31T01:00:00Z",
             }),
             nextCursor = next,
             hasMore = next is not null,

@@ -99,7 +99,9 @@ public sealed class UsagePageTests : BunitContext
         success = true,
         data = new
         {
-            tenantId = TenantId, from, to,
+            tenantId = TenantId,
+            from,
+            to,
             current = days.Length == 0 ? null : Row(days[^1]),
             daily = days.Select(Row),
         },
@@ -107,9 +109,17 @@ public sealed class UsagePageTests : BunitContext
 
     private static object Row(string day) => new
     {
-        day, providerRequests = 40, providerRequestsDelta = 4, filesIndexed = 62, storageUsed = 2048,
+        day,
+        providerRequests = 40,
+        providerRequestsDelta = 4,
+        filesIndexed = 62,
+        storageUsed = 2048,
         storageByProvider = new Dictionary<string, object> { ["dropbox"] = new { files = 62, bytes = 2048 } },
-        activeMembers = 2, projects = 1, integrations = 1, lastActivity = (string?)null, computedAt = "2026-03-31T01:00:00Z",
+        activeMembers = 2,
+        projects = 1,
+        integrations = 1,
+        lastActivity = (string?)null,
+        computedAt = "2026-03-31T01:00:00Z",
     };
 
     [Fact]

@@ -25,6 +25,8 @@ builder.Services.AddScoped<ApiClient>();
 builder.Services.AddScoped<RolesState>();
 builder.Services.AddScoped<ThemeState>();
 builder.Services.AddMudServices();
+// Pages read "today" and poll through it, so component tests drive time instead of waiting.
+builder.Services.AddSingleton(TimeProvider.System);
 await builder.Build().RunAsync();
 
 static void ConfigureSignIn(WebAssemblyHostBuilder builder, ConsoleConfig config)

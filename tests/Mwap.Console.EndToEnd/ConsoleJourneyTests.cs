@@ -23,6 +23,7 @@ public sealed partial class ConsoleJourneyTests(ConsoleServer server) : IClassFi
         var invoices = server.Fake.Dropbox.Files.AddFolder("/Clients/Acme/Invoices");
         server.Fake.Dropbox.Files.AddFiles(invoices, 60, "invoice");
         server.Fake.Dropbox.Files.AddFolder("/Clients/Globex");
+        server.Fake.Dropbox.Files.AddFiles(server.Fake.Dropbox.Files.AddFolder("/Clients/Acme/" + BigFolder), 1000, "scan");
 
         // Superadmin: a provider from the Dropbox template (pointed at the fake) and a project type with a flat schema.
         var admin = await server.SignInAsync(ConsoleServer.AdminSubject, "Ada Admin");
@@ -112,6 +113,9 @@ public sealed partial class ConsoleJourneyTests(ConsoleServer server) : IClassFi
         var download = await member.RunAndWaitForPopupAsync(() => member.Test("download").ClickAsync());
         await download.WaitForURLAsync(new Regex("^" + Regex.Escape(server.Fake.BaseUrl)));
         Assert.Contains("Fake content of Readme.txt", await download.ContentAsync(), StringComparison.Ordinal);
+        await MeasureBigFolderAsync(member, projectUrl);
+
+        await OwnerSeesUsageAlertsAndSettingsAsync(owner, projectUrl);
 
         // Stranger: signed in, but no project, and the project's address answers as the API does.
         var stranger = await server.SignInAsync("auth0|e2e-stranger", "Sam Stranger");

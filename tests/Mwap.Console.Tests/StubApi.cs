@@ -15,13 +15,22 @@ internal sealed class StubApi : HttpMessageHandler
 
     public List<Uri> Requests { get; } = [];
 
+    /// <summary>Every request with its method and body, for components that write.</summary>
+    public List<(HttpMethod Method, string Path, string? Body)> Calls { get; } = [];
+
     public HttpClient Client() => new(this) { BaseAddress = new Uri("http://console.test/") };
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        Requests.Add(request.RequestUri!);
+        var sent = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
+        lock (Calls)
+        {
+            Requests.Add(request.RequestUri!);
+            Calls.Add((request.Method, request.RequestUri!.PathAndQuery, sent));
+        }
+
         var (status, body) = _answer(request);
-        return Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
+        return new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
     }
 }
 

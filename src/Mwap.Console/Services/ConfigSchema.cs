@@ -107,6 +107,56 @@ public sealed class ConfigSchema
         return config;
     }
 
+    /// <summary>
+    /// The form's text for an existing config (editing a project): strings as they are, other values as JSON; a free-form
+    /// config as a whole under <paramref name="rawKey"/>.
+    /// </summary>
+    public Dictionary<string, string?> ToValues(JsonElement config, string rawKey)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (Fields.Count == 0)
+        {
+            values[rawKey] = config.ValueKind == JsonValueKind.Object ? config.GetRawText() : "{}";
+            return values;
+        }
+
+        foreach (var field in Fields)
+        {
+            if (config.ValueKind == JsonValueKind.Object && config.TryGetProperty(field.Name, out var value) && value.ValueKind != JsonValueKind.Null)
+            {
+                values[field.Name] = value.ValueKind switch
+                {
+                    JsonValueKind.String => value.GetString(),
+                    JsonValueKind.True => "true",
+                    JsonValueKind.False => "false",
+                    _ => value.GetRawText(),
+                };
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>
+    /// An edited config: the form's fields over the existing config, so keys the schema does not name (written by another
+    /// client) are kept, and an optional field cleared in the form is removed.
+    /// </summary>
+    public JsonObject Merge(JsonElement existing, IReadOnlyDictionary<string, string?> values)
+    {
+        var config = existing.ValueKind == JsonValueKind.Object ? JsonNode.Parse(existing.GetRawText())!.AsObject() : new JsonObject();
+        foreach (var field in Fields)
+        {
+            config.Remove(field.Name);
+        }
+
+        foreach (var (name, node) in Build(values).ToList())
+        {
+            config[name] = node?.DeepClone();
+        }
+
+        return config;
+    }
+
     private static JsonNode? Convert(ConfigField field, string raw) => field.Kind switch
     {
         "number" => double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? JsonValue.Create(d) : null,

@@ -19,7 +19,12 @@ public sealed record ProviderSummary(string Name, string Slug, string Type);
 
 public sealed record IntegrationHealth(string Status, DateTime? LastCheck, int ErrorCount, string? LastError);
 
-public sealed record IntegrationSync(string State, DateTime? LastSync, DateTime? LastFullSync, string? Error, long FilesIndexed);
+public sealed record IntegrationSync(
+    string State, DateTime? LastSync, DateTime? LastFullSync, string? Error, long FilesIndexed, DateTime? LastStartedAt = null, int ConsecutiveFailures = 0)
+{
+    /// <summary>Queued or running: the console watches it until it ends.</summary>
+    public bool InProgress => State is "queued" or "running";
+}
 
 public sealed record AccountInfo(string? Email, string? Name);
 
@@ -39,7 +44,9 @@ public sealed record Member(string UserId, string Role, bool Implicit = false);
 public sealed record Project(
     [property: JsonPropertyName("_id")] string Id, string TenantId, string ProjectTypeId, string CloudIntegrationId,
     [property: JsonPropertyName("folderpath")] string FolderPath, string Name, string? Description, JsonElement Config, bool Archived,
-    IReadOnlyList<Member> Members);
+    IReadOnlyList<Member> Members, ProjectMetadata? Metadata = null);
+
+public sealed record ProjectMetadata(long FileCount, long TotalSize, DateTime? LastSync);
 
 public sealed record FileItem(
     [property: JsonPropertyName("_id")] string Id, string Name, string Path, string Type, bool IsFolder, long? Size, DateTime? ModifiedTime);
@@ -53,4 +60,21 @@ public sealed record Page<T>(IReadOnlyList<T> Data, string? NextCursor, bool Has
 
 public sealed record InitiateResult(string AuthorizationUrl);
 
-public sealed record UsageDay(string Date, JsonElement Raw);
+public sealed record ProviderStorage(long Files, long Bytes);
+
+/// <summary>One day of a tenant's usage as <c>GET /tenants/{id}/usage</c> answers it.</summary>
+public sealed record UsageDay(
+    string Day, long ProviderRequests, long ProviderRequestsDelta, long FilesIndexed, long StorageUsed,
+    IReadOnlyDictionary<string, ProviderStorage>? StorageByProvider, int ActiveMembers, int Projects, int Integrations, DateTime? LastActivity);
+
+public sealed record UsageReport(string TenantId, string From, string To, UsageDay? Current, IReadOnlyList<UsageDay> Daily);
+
+public sealed record AlertProvider(string Slug, string Name);
+
+/// <summary>An integration alert (<c>GET /tenants/{id}/alerts</c>).</summary>
+public sealed record TenantAlert(
+    [property: JsonPropertyName("_id")] string Id, string IntegrationId, AlertProvider? Provider, string Condition, string Day, string Message,
+    string? Detail, string EmailStatus, DateTime CreatedAt);
+
+/// <summary>The alerts' page shape: <c>{items, nextCursor, hasMore}</c> inside the envelope's <c>data</c>.</summary>
+public sealed record AlertPage(IReadOnlyList<TenantAlert> Items, string? NextCursor, bool HasMore);

@@ -38,7 +38,7 @@ internal static class LoginPage
 
     private static string Shell(string title, string body) => $"""
         <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><title>{E(title)}</title>
+        <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>{E(title)}</title>
         <style>body{"{"}font-family:system-ui,sans-serif;max-width:420px;margin:3rem auto{"}"} label{"{"}display:block;margin:.6rem 0{"}"}
         input{"{"}display:block;width:100%;padding:.4rem{"}"} .error{"{"}color:#b00{"}"}</style></head>
         <body>{body}</body></html>

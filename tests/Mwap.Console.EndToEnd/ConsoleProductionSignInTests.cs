@@ -14,7 +14,20 @@ public sealed class ConsoleProductionSignInTests(ProductionConsoleServer server)
     public async Task SignIn_ThroughTheIssuersLoginPage_WithCodeAndPkce_ReachesHomeWithTheRoles_AndSignsOut()
     {
         var page = await server.NewPageAsync();
+        var frames = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.FrameNavigated += (_, frame) =>
+        {
+            if (frame != page.MainFrame)
+            {
+                frames.Enqueue(frame.Url);
+            }
+        };
         await page.GotoAsync(server.BaseUrl + "/app/");
+        await page.Test("welcome-sign-in").WaitForAsync();
+        // The library first tries a silent sign-in in a hidden iframe (prompt=none): the issuer answers login_required
+        // and the iframe lands on the app's callback, which the app's own policy must let it frame.
+        Assert.Contains(frames, url => url.StartsWith(server.BaseUrl + "/app/authentication/login-callback?error=login_required", StringComparison.Ordinal));
+        Assert.DoesNotContain(frames, url => url.StartsWith("chrome-error:", StringComparison.Ordinal));
         await page.Test("welcome-sign-in").ClickAsync();
 
         // The issuer's page, reached with the console's code + PKCE request.

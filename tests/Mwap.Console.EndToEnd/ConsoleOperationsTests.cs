@@ -1,13 +1,17 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Xunit.Sdk;
+using Xunit.v3;
 
 namespace Mwap.Console.EndToEnd;
 
 /// <summary>
 /// The superadmin's operations pages on the journey's server (same fixture, no second start): jobs with a trigger and
 /// the dashboard, monitoring, the audit log filtered to an action, OAuth security; and a tenant owner's own audit log,
-/// without the superadmin's entries in the menu. Independent of the journey's order: it creates what it reads.
+/// without the superadmin's entries in the menu. Independent of the journey's order (it creates what it reads), but run
+/// after it so the screenshots show a platform with an integration in it.
 /// </summary>
+[TestMethodOrderer(typeof(JourneyFirst))]
 public sealed partial class ConsoleJourneyTests
 {
     [Fact]
@@ -67,4 +71,13 @@ public sealed partial class ConsoleJourneyTests
         await Assertions.Expect(owner.Test("nav-operations")).ToHaveCountAsync(0);
         await owner.ShotAsync("tenant-audit-log");
     }
+}
+
+/// <summary>The journey before the other methods of its class (which share its server), the rest by name.</summary>
+public sealed class JourneyFirst : ITestMethodOrderer
+{
+    public IReadOnlyCollection<TTestMethod?> OrderTestMethods<TTestMethod>(IReadOnlyCollection<TTestMethod?> testMethods)
+        where TTestMethod : notnull, ITestMethod =>
+        [.. testMethods.OrderBy(m => m?.MethodName.StartsWith("Journey_", StringComparison.Ordinal) == true ? 0 : 1)
+            .ThenBy(m => m?.MethodName, StringComparer.Ordinal)];
 }

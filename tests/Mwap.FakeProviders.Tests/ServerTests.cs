@@ -45,5 +45,8 @@ public sealed class ServerTests
             Assert.Contains(server[provider].ClientId, banner, StringComparison.Ordinal);
             Assert.Contains(server[provider].ClientSecret, banner, StringComparison.Ordinal);
         }
+
+        Assert.Contains(server.Issuer.Authority, banner, StringComparison.Ordinal);
+        Assert.Contains("Console__ClientId=" + server.Issuer.ClientId, banner, StringComparison.Ordinal);
     }
 }

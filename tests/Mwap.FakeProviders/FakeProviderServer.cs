@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Mwap.FakeProviders.Dropbox;
 using Mwap.FakeProviders.Google;
 using Mwap.FakeProviders.Hosting;
+using Mwap.FakeProviders.Identity;
 using Mwap.FakeProviders.Microsoft;
 
 namespace Mwap.FakeProviders;
@@ -24,7 +25,11 @@ public sealed class FakeProviderServer : IAsyncDisposable
             "fakedropboxappkey", "fakedropboxappsecret", time);
         Microsoft = new FakeProviderState(FakeProvider.Microsoft, new MicrosoftOAuthProfile(), DefaultAccounts.Microsoft,
             "00000000-0000-0000-0000-00000000fa4e", "fake~microsoft~client~secret", time);
+        Issuer = new FakeIssuer(() => BaseUrl, time);
     }
+
+    /// <summary>An OIDC issuer shaped like Auth0, for the platform's own sign-in (the console's code + PKCE flow).</summary>
+    public FakeIssuer Issuer { get; }
 
     public FakeProviderState Google { get; }
     public FakeProviderState Dropbox { get; }
@@ -91,6 +96,7 @@ public sealed class FakeProviderServer : IAsyncDisposable
         app.MapGoogle(server.Google);
         app.MapDropbox(server.Dropbox);
         app.MapMicrosoft(server.Microsoft);
+        app.MapIssuer(server.Issuer);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseUrl = address.TrimEnd('/');

@@ -12,6 +12,9 @@ internal static class Program
         var port = Environment.GetEnvironmentVariable("FAKE_PROVIDERS_PORT") is { Length: > 0 } p ? p : "5080";
         var url = UrlFromArgs(args) ?? $"http://127.0.0.1:{port}";
         await using var server = await FakeProviderServer.StartAsync(new FakeProviderOptions { Url = url, SeedSampleFiles = true, LogRequests = true });
+        // The console of a server on its default address may sign in against the fake issuer.
+        server.Issuer.AllowRedirectUri("http://localhost:3001/app/authentication/login-callback");
+        server.Issuer.AllowLogoutRedirectUri("http://localhost:3001/app/authentication/logout-callback");
         Console.WriteLine(StartupBanner.For(server));
         await server.WaitForShutdownAsync();
     }

@@ -18,6 +18,12 @@ public static class StartupBanner
         Section(text, "Microsoft (OneDrive)", server.Microsoft,
             ("authorize", server.MicrosoftAuthorizeUrl), ("token", server.MicrosoftTokenUrl),
             ("graph base", server.GraphApiBaseUrl + "  (e.g. /v1.0/me/drive/root/children)"));
+        text.AppendLine().AppendLine("Sign-in issuer (OIDC, shaped like Auth0; the login page asks who you are)");
+        text.AppendLine($"  {"authority",-13} {server.Issuer.Authority}");
+        text.AppendLine($"  {"client id",-13} {server.Issuer.ClientId}  (public client: code + PKCE S256, no secret)");
+        text.AppendLine($"  {"server",-13} Auth__Authority={server.Issuer.Authority} Auth__Audience=https://api.mwap.local "
+            + $"Auth__RequireHttpsMetadata=false Console__ClientId={server.Issuer.ClientId}");
+        text.AppendLine($"  {"callbacks",-13} http://localhost:3001/app/authentication/login-callback (standalone; tests register their own)");
         return text.ToString();
     }
 

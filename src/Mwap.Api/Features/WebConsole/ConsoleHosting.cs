@@ -42,6 +42,7 @@ internal static class ConsoleHosting
                 context.Response.OnStarting(() =>
                 {
                     context.Response.Headers.ContentSecurityPolicy = csp;
+                    context.Response.Headers.XFrameOptions = "SAMEORIGIN";
                     return Task.CompletedTask;
                 });
             }
@@ -66,13 +67,15 @@ internal static class ConsoleHosting
 
     /// <summary>
     /// Scripts: the app itself plus WebAssembly compilation; styles inline (the component library sets them); connect and
-    /// frame: the OIDC issuer too (token endpoint, silent renew). No inline scripts in index.html.
+    /// frame: the OIDC issuer too (token endpoint, silent renew). No inline scripts in index.html. Framed only by itself:
+    /// silent sign-in and token renewal load the issuer in a hidden iframe that comes back to the app's login callback,
+    /// which 'none' would refuse (each attempt then hangs for the library's 10 s timeout and renewal never works).
     /// </summary>
     internal static string Csp(string? authority)
     {
         var extra = Uri.TryCreate(authority, UriKind.Absolute, out var uri) ? " " + uri.GetLeftPart(UriPartial.Authority) : "";
         return "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-            $"font-src 'self' data:; connect-src 'self'{extra}; frame-src 'self'{extra}; frame-ancestors 'none'; base-uri 'self'; " +
+            $"font-src 'self' data:; connect-src 'self'{extra}; frame-src 'self'{extra}; frame-ancestors 'self'; base-uri 'self'; " +
             $"form-action 'self'{extra}; object-src 'none'";
     }
 }

@@ -18,7 +18,12 @@ internal static class SecurityHeaders
             }
 
             headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
+            if (!headers.ContainsKey("X-Frame-Options"))
+            {
+                // The console under /app sets SAMEORIGIN (its own silent sign-in frame); everything else is never framed.
+                headers.XFrameOptions = "DENY";
+            }
+
             headers["Referrer-Policy"] = "no-referrer";
             headers["Cross-Origin-Resource-Policy"] = "same-origin";
             headers["X-Permitted-Cross-Domain-Policies"] = "none";

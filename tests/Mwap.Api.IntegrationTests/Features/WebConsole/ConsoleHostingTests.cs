@@ -35,6 +35,19 @@ public sealed class ConsoleHostingTests(ConsoleApiFactory factory) : IClassFixtu
         Assert.DoesNotContain("unsafe-eval'", csp.Replace("'wasm-unsafe-eval'", "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task App_MayBeFramedByItselfOnly_ForSilentSignIn_WhileTheApiIsNeverFramed()
+    {
+        var callback = await Anonymous().GetAsync("/app/authentication/login-callback?error=login_required&state=s");
+        var api = await Anonymous().GetAsync("/api/v1/console/config");
+
+        var csp = callback.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("frame-ancestors 'self';", csp, StringComparison.Ordinal);
+        Assert.Equal("SAMEORIGIN", callback.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Contains("frame-ancestors 'none'", api.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("DENY", api.Headers.GetValues("X-Frame-Options").Single());
+    }
+
     [Theory]
     [InlineData("/app/_framework/blazor.webassembly.js", "text/javascript")]
     [InlineData("/_content/MudBlazor/MudBlazor.min.css", "text/css")]

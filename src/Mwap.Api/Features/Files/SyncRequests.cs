@@ -59,8 +59,9 @@ internal sealed class SyncRequests(MwapDbContext db, IBackgroundJobClient jobs, 
         var deadline = time.GetUtcNow() + ClaimLifetime + ClaimLifetime;
         while (true)
         {
-            var existing = await db.Set<CloudIntegration>().AsNoTracking().Where(i => i.Id == integrationId).Select(i => i.Sync.JobId)
-                .FirstOrDefaultAsync(cancellationToken);
+            var current = await db.Set<CloudIntegration>().AsNoTracking().Where(i => i.Id == integrationId)
+                .Select(i => new { i.Sync.JobId, i.Sync.State }).FirstOrDefaultAsync(cancellationToken);
+            var existing = current?.JobId;
             if (existing is not null && existing.StartsWith(ClaimPrefix, StringComparison.Ordinal) && !ClaimExpired(existing))
             {
                 // Another request is enqueuing right now: wait for its job id rather than enqueuing a second job.
@@ -79,8 +80,12 @@ internal sealed class SyncRequests(MwapDbContext db, IBackgroundJobClient jobs, 
             }
 
             var claim = $"{ClaimPrefix}{time.GetUtcNow().UtcTicks}:{Guid.NewGuid():N}";
+            // "queued" is shown from the claim on: once enqueued, a worker may run (and finish) the job before this
+            // request records its id, and the state it leaves must not be overwritten by a late "queued".
             var claimed = await db.Set<CloudIntegration>().Where(i => i.Id == integrationId && i.Sync.JobId == existing)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sync.JobId, claim), cancellationToken);
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(i => i.Sync.JobId, claim)
+                    .SetProperty(i => i.Sync.State, i => i.Sync.State == SyncStates.Running ? SyncStates.Running : SyncStates.Queued), cancellationToken);
             if (claimed != 1)
             {
                 continue; // someone else changed it between our read and the claim: look again
@@ -93,14 +98,17 @@ internal sealed class SyncRequests(MwapDbContext db, IBackgroundJobClient jobs, 
             }
             catch
             {
+                var previous = current?.State ?? SyncStates.Never;
                 await db.Set<CloudIntegration>().Where(i => i.Id == integrationId && i.Sync.JobId == claim)
-                    .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sync.JobId, (string?)null), CancellationToken.None);
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(i => i.Sync.JobId, (string?)null)
+                        .SetProperty(i => i.Sync.State, i => i.Sync.State == SyncStates.Queued ? previous : i.Sync.State), CancellationToken.None);
+                await integrationReads.ChangedAsync(integrationId, CancellationToken.None);
                 throw;
             }
 
-            await db.Set<CloudIntegration>().Where(i => i.Id == integrationId && i.Sync.JobId == claim).ExecuteUpdateAsync(s => s
-                .SetProperty(i => i.Sync.JobId, jobId)
-                .SetProperty(i => i.Sync.State, i => i.Sync.State == SyncStates.Running ? SyncStates.Running : SyncStates.Queued), CancellationToken.None);
+            await db.Set<CloudIntegration>().Where(i => i.Id == integrationId && i.Sync.JobId == claim)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sync.JobId, jobId), CancellationToken.None);
             await integrationReads.ChangedAsync(integrationId, CancellationToken.None);
             return new SyncRequestResult(jobId, full, Coalesced: false);
         }

@@ -1,6 +1,7 @@
 using System.Net;
 using Hangfire;
 using Hangfire.States;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Mwap.Api.Features.Files;
 using Mwap.Api.IntegrationTests.Infrastructure;
@@ -108,6 +109,38 @@ public sealed class SyncRequestsTests(FileSyncApiFactory factory) : IClassFixtur
         Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.FromMinutes(50));
         await refused.AssertErrorAsync(HttpStatusCode.TooManyRequests, "rate-limit/exceeded");
         Assert.False((await RequestAsync(other)).Coalesced);
+    }
+
+    [Fact]
+    public async Task AJobThatFinishesBeforeTheRequestRecordsIt_LeavesItsStateShown_NotQueued()
+    {
+        var connection = await ConnectedAsync(FakeProvider.Dropbox);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        // A worker that picks the job up and finishes it between the enqueue and the request's own last write.
+        var racingWorker = new WorkerFinishingOnEnqueue(services.GetRequiredService<IBackgroundJobClient>(), () =>
+            factory.WithDbAsync(db => db.Set<Mwap.Api.Features.Integrations.CloudIntegration>().Where(i => i.Id == connection.IntegrationId)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sync.State, Mwap.Api.Features.Integrations.SyncStates.Succeeded))));
+        var requests = new SyncRequests(services.GetRequiredService<Mwap.Api.Infrastructure.Persistence.MwapDbContext>(), racingWorker,
+            services.GetRequiredService<JobStorage>(), services.GetRequiredService<Mwap.Api.Features.Integrations.IntegrationReadCache>(), TimeProvider.System);
+
+        var result = await requests.RequestAsync(connection.IntegrationId, SyncRequestReason.Owner, full: false, CancellationToken.None);
+
+        var state = await SyncStateAsync(factory, connection.IntegrationId);
+        Assert.Equal(result.JobId, state.JobId);
+        Assert.Equal("succeeded", state.State);
+    }
+
+    private sealed class WorkerFinishingOnEnqueue(IBackgroundJobClient inner, Func<Task<int>> finish) : IBackgroundJobClient
+    {
+        public string Create(Hangfire.Common.Job job, IState state)
+        {
+            var id = inner.Create(job, state);
+            finish().GetAwaiter().GetResult();
+            return id;
+        }
+
+        public bool ChangeState(string jobId, IState state, string expectedState) => inner.ChangeState(jobId, state, expectedState);
     }
 
     /// <summary>Hangfire's "Processing", as a worker sets it when it picks the job up (its own type has no public constructor).</summary>

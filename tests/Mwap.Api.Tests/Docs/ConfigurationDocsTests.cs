@@ -160,7 +160,7 @@ public sealed partial class ConfigurationDocsTests
     /// <summary>Keys compare without case, and any <c>{placeholder}</c> equals any other.</summary>
     private static string Normalise(string key) => Placeholder().Replace(key, "{}");
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

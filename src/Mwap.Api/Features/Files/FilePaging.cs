@@ -28,11 +28,11 @@ internal sealed record FileSort(string Key)
 /// <summary>The last row of a page: its sort value and id, base64url-encoded with the sort it belongs to.</summary>
 internal sealed record FileCursor(string Sort, string Text, DateTime Time, long Number, string Id)
 {
-    public static string Encode(string sort, VirtualFile last)
+    public static string Encode(string sort, FileResponse last, string lastNameLower)
     {
         var value = sort.TrimStart('-') switch
         {
-            "name" => last.NameLower,
+            "name" => lastNameLower,
             "modifiedTime" => (last.ModifiedTime ?? DateTime.UnixEpoch).Ticks.ToString(CultureInfo.InvariantCulture),
             _ => (last.Size ?? -1).ToString(CultureInfo.InvariantCulture),
         };

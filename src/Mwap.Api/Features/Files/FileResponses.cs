@@ -17,9 +17,6 @@ internal sealed record FileResponse(
     string? Checksum,
     string ProviderFileId)
 {
-    public static FileResponse From(VirtualFile f) =>
-        new(f.Id, f.Name, f.Path ?? "", f.MimeType, f.IsFolder, f.Size, f.ModifiedTime, f.Checksum, f.ProviderFileId);
-
     /// <summary>MWAP: the provider's id of the file.</summary>
     public string FileId => ProviderFileId;
 

@@ -19,15 +19,23 @@ internal sealed class FilesPageCache(CacheEntryVersions versions, ICacheInvalida
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
     private readonly MemoryCache _pages = new(new MemoryCacheOptions { SizeLimit = 20_000 });
+    private readonly Doorkeeper _doorkeeper = new();
 
     public ValueTask<FilesPage> GetOrLoadAsync(ProjectRef project, FolderRef folder, FileListOptions options, Func<Task<FilesPage>> load) =>
         GetOrLoadAsync("files", project.CloudIntegrationId,
             [project.Id, project.TenantId, project.FolderPath, folder.PathLower, options.Sort.Key, options.Type,
              options.Limit.ToString(CultureInfo.InvariantCulture), options.Recursive ? "r" : "-", options.Search is null ? "-" : "s" + options.Search, options.Cursor ?? "-"],
-            load, page => page.Data.Count + 1);
+            load, page => page.Data.Count + 1, admitOnSecondRequest: options.Search is not null);
 
-    /// <summary>Anything computed from the integration's index alone (a project's file count and size), under the same versions.</summary>
-    public async ValueTask<T> GetOrLoadAsync<T>(string kind, string integrationId, string[] parts, Func<Task<T>> load, Func<T, int> size)
+    /// <summary>
+    /// Anything computed from the integration's index alone (a project's file count and size), under the same versions.
+    /// With <paramref name="admitOnSecondRequest"/> a value is kept only when the same key was asked for recently
+    /// (<see cref="Doorkeeper"/>): searches are mostly asked once, and keeping every one would fill the cache with pages
+    /// nobody reads again, pushing out the folder pages that are, and make the garbage collector promote each to the
+    /// oldest generation before it dies there (issue 13: a new term per request was a tenth of the time in GC pauses).
+    /// </summary>
+    public async ValueTask<T> GetOrLoadAsync<T>(string kind, string integrationId, string[] parts, Func<Task<T>> load, Func<T, int> size,
+        bool admitOnSecondRequest = false)
         where T : class
     {
         var version = versions.Stamp(IndexKey(integrationId)).Version;
@@ -40,7 +48,11 @@ internal sealed class FilesPageCache(CacheEntryVersions versions, ICacheInvalida
 
         MwapMetrics.RecordCacheLookup(kind, hit: false);
         var value = await load();
-        _pages.Set(key, value, new MemoryCacheEntryOptions { Size = size(value), AbsoluteExpirationRelativeToNow = Lifetime });
+        if (!admitOnSecondRequest || _doorkeeper.SeenBefore(key))
+        {
+            _pages.Set(key, value, new MemoryCacheEntryOptions { Size = size(value), AbsoluteExpirationRelativeToNow = Lifetime });
+        }
+
         return value;
     }
 

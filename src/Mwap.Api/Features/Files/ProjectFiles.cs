@@ -63,17 +63,28 @@ internal sealed class ProjectFiles(MwapDbContext db, ProjectFolders folders, Pro
                 : throw FileQueryParser.Invalid("cursor", "cursor is invalid, expired, or belongs to another listing");
         }
 
-        files = sort.Apply(files, after);
         var limit = options.Limit;
-        var rows = await files.Take(limit + 1).ToListAsync(cancellationToken);
+        // Only the response's columns (and the name key a cursor needs), straight into the response record: no entity
+        // with its seven other columns per row (a search page is read once; the allocations were half its cost).
+        var rows = await sort.Apply(files, after).Take(limit + 1)
+            .Select(f => new IndexedFile(new FileResponse(f.Id, f.Name, f.Path ?? "", f.MimeType, f.IsFolder, f.Size, f.ModifiedTime, f.Checksum, f.ProviderFileId), f.NameLower))
+            .ToListAsync(cancellationToken);
         var hasMore = rows.Count > limit;
         if (hasMore)
         {
             rows.RemoveAt(limit);
         }
 
-        return new FilesPage([.. rows.Select(FileResponse.From)], hasMore ? cursors.Seal(FileCursor.Encode(sort.Key, rows[^1]), binding) : null, hasMore);
+        var data = new FileResponse[rows.Count];
+        for (var i = 0; i < data.Length; i++)
+        {
+            data[i] = rows[i].File;
+        }
+
+        return new FilesPage(data, hasMore ? cursors.Seal(FileCursor.Encode(sort.Key, rows[^1].File, rows[^1].NameLower), binding) : null, hasMore);
     }
+
+    private sealed record IndexedFile(FileResponse File, string NameLower);
 
     /// <summary>
     /// The rows a search may match. On SQLite a term of three characters or more is looked up in the FTS5 trigram index

@@ -20,12 +20,14 @@ internal sealed class IntegrationService(MwapDbContext db, IAuditLog audit, Inte
 
     private async Task<IReadOnlyList<IntegrationResponse>> LoadListAsync(string tenantId, CancellationToken cancellationToken)
     {
-        // The integrations with their provider's name and slug by a correlated sub-select.
+        // The integrations with their provider's name and slug by a correlated sub-select (the set a captured local, see
+        // ProjectReadCache.ReadAsync).
+        var providers = db.Set<CloudProvider>();
         var rows = await db.Set<CloudIntegration>().AsNoTracking().Where(i => i.TenantId == tenantId).OrderBy(i => i.CreatedAt)
             .Select(i => new
             {
                 Integration = i,
-                Provider = db.Set<CloudProvider>().Where(p => p.Id == i.ProviderId).Select(p => new IntegrationProviderSummary(p.Name, p.Slug, p.Slug)).FirstOrDefault(),
+                Provider = providers.Where(p => p.Id == i.ProviderId).Select(p => new IntegrationProviderSummary(p.Name, p.Slug, p.Slug)).FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);
         return [.. rows.Select(r => IntegrationResponse.From(r.Integration, r.Provider))];

@@ -75,12 +75,16 @@ internal sealed class ProjectReadCache(HybridCache cache, ICacheInvalidationBus 
     /// <summary>The project (not tracked), its members and its integration's last sync, in one round trip.</summary>
     internal static async Task<ProjectRow?> ReadAsync(MwapDbContext db, string projectId, CancellationToken cancellationToken)
     {
+        // The sets are locals, not db.Set<T>() inside the lambda: EF evaluates a method call on a captured variable by
+        // compiling a delegate on every execution (a JIT per request); a captured local is read as a plain field.
+        var members = db.Set<ProjectMember>();
+        var integrations = db.Set<CloudIntegration>();
         var found = await db.Set<Project>().AsNoTracking().Where(p => p.Id == projectId)
             .Select(p => new
             {
                 Project = p,
-                Members = db.Set<ProjectMember>().Where(m => m.ProjectId == p.Id).ToList(),
-                LastSync = db.Set<CloudIntegration>().Where(i => i.Id == p.CloudIntegrationId).Select(i => i.Sync.LastSyncAt).FirstOrDefault(),
+                Members = members.Where(m => m.ProjectId == p.Id).ToList(),
+                LastSync = integrations.Where(i => i.Id == p.CloudIntegrationId).Select(i => i.Sync.LastSyncAt).FirstOrDefault(),
             })
             .FirstOrDefaultAsync(cancellationToken);
         return found is null ? null : new ProjectRow(found.Project, found.Members, found.LastSync);

@@ -38,7 +38,7 @@ internal static class PersistenceSetup
         {
             // A missing connection string is reported with every other missing setting at start-up (StartupValidation).
             builder.Services.AddDbContextPool<PostgresMwapDbContext>((sp, db) => db
-                .UseNpgsql(WithAutoPrepare(configured))
+                .UseNpgsql(WithNpgsqlDefaults(configured))
                 .UseSnakeCaseNamingConvention()
                 .AddInterceptors(sp.GetRequiredService<TimestampInterceptor>(), sp.GetRequiredService<Features.Integrations.IntegrationChangesInterceptor>()));
             builder.Services.AddScoped<MwapDbContext>(sp => sp.GetRequiredService<PostgresMwapDbContext>());
@@ -57,27 +57,38 @@ internal static class PersistenceSetup
     }
 
     /// <summary>
-    /// Turns on Npgsql's automatic preparation unless the connection string already decides it: the API repeats a few
-    /// dozen statements, and a prepared statement skips PostgreSQL's parse and plan on every execution (the planner
-    /// alone took longer than the execution of the files page, issue 13). <c>Max Auto Prepare=0</c> turns it off,
-    /// e.g. behind PgBouncer in transaction mode before 1.21 (docs/deploy.md).
+    /// Npgsql settings the API's traffic wants, each unless the connection string already decides it:
+    /// <list type="bullet">
+    /// <item>Automatic preparation: the API repeats a few dozen statements, and a prepared statement skips PostgreSQL's
+    /// parse and plan on every execution (the planner alone took longer than the execution of the files page, issue 13).
+    /// <c>Max Auto Prepare=0</c> turns it off, e.g. behind PgBouncer in transaction mode before 1.21 (docs/deploy.md).</item>
+    /// <item><c>No Reset On Close=true</c>: otherwise every checkout of a pooled connection starts with a seven-statement
+    /// reset (<c>RESET ALL; CLOSE ALL; UNLISTEN *; …</c>) in the simple protocol, one more round of PostgreSQL work per
+    /// query (two per write). Nothing here leaves session state behind to reset: the server's only settings are
+    /// <c>SET LOCAL</c>, which end with their transaction (<c>SessionStateTests</c> keeps it so), and Npgsql rolls back
+    /// an unfinished transaction when a connection goes back to the pool either way.</item>
+    /// </list>
     /// </summary>
-    internal static string? WithAutoPrepare(string? connectionString)
+    internal static string? WithNpgsqlDefaults(string? connectionString)
     {
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             return connectionString;
         }
 
-        if (HasKey(connectionString, "Max Auto Prepare"))
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!HasKey(connectionString, "Max Auto Prepare"))
         {
-            return connectionString;
+            builder.MaxAutoPrepare = 64;
+            if (!HasKey(connectionString, "Auto Prepare Min Usages"))
+            {
+                builder.AutoPrepareMinUsages = 2;
+            }
         }
 
-        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 64 };
-        if (!HasKey(connectionString, "Auto Prepare Min Usages"))
+        if (!HasKey(connectionString, "No Reset On Close"))
         {
-            builder.AutoPrepareMinUsages = 2;
+            builder.NoResetOnClose = true;
         }
 
         return builder.ConnectionString;

@@ -8,7 +8,7 @@ namespace Mwap.LoadBench;
 /// HTTP load benchmark (issues 6 and 13): the real server as its own process, on PostgreSQL and on SQLite, loaded by
 /// wrk over loopback. Every route is measured against <c>GET /users/me/roles</c> and <c>/health/live</c> in the same
 /// run, so machine noise cancels in the ratios; each figure is the median of the runs.
-/// <c>dotnet run -c Release --project bench/Mwap.LoadBench -- [--quick] [--runs 3] [--seconds 10] [--connections 32] [--database both|postgres|sqlite] [--api-dll PATH]</c>;
+/// <c>dotnet run -c Release --project bench/Mwap.LoadBench -- [--quick] [--runs 3] [--seconds 10] [--warmup 5] [--connections 32] [--database both|postgres|sqlite] [--api-dll PATH]</c>;
 /// <c>--serve SECONDS</c> seeds one database and keeps the server up that long for profiling.
 /// </summary>
 internal static class LoadBenchProgram
@@ -26,6 +26,10 @@ internal static class LoadBenchProgram
         };
         var runs = Arg(args, "--runs", 3);
         var seconds = Arg(args, "--seconds", quick ? 1 : 10);
+        // Each route is loaded this long before it is measured: under 32 connections on two cores the runtime's tiered
+        // compiler gets little CPU, and a write path (EF's SaveChanges) took 30-60 s of load to reach its optimised code
+        // (PATCH 260 → 1,000 req/s on the same server), so a short warm-up measured the JIT, not the server.
+        var warmup = Arg(args, "--warmup", quick ? 1 : 5);
         var connections = Arg(args, "--connections", 32);
         var database = args.SkipWhile(a => a != "--database").Skip(1).FirstOrDefault() ?? "both";
         if (!Wrk.Installed)
@@ -39,7 +43,7 @@ internal static class LoadBenchProgram
         // --api-dll measures another build (e.g. a copy of the build before a change) with the same bench.
         var apiDll = args.SkipWhile(a => a != "--api-dll").Skip(1).FirstOrDefault()
             ?? Path.Combine(repo, "src", "Mwap.Api", "bin", configuration, "net10.0", "Mwap.Api.dll");
-        Console.WriteLine($"MWAP HTTP load benchmark: {connections} connections, {seconds} s per route, {runs} run(s), {configuration} build, " +
+        Console.WriteLine($"MWAP HTTP load benchmark: {connections} connections, {seconds} s per route after {warmup} s of warm-up, {runs} run(s), {configuration} build, " +
             $"{Environment.ProcessorCount} cores, load average {LoadAverage()}");
         if (configuration != "Release")
         {
@@ -49,7 +53,7 @@ internal static class LoadBenchProgram
         var tables = new Dictionary<string, List<RouteResult>>();
         foreach (var provider in database == "both" ? new[] { "postgres", "sqlite" } : [database])
         {
-            tables[provider] = await RunDatabaseAsync(provider, apiDll, runs, seconds, connections, serveSeconds);
+            tables[provider] = await RunDatabaseAsync(provider, apiDll, runs, seconds, warmup, connections, serveSeconds);
         }
 
         if (tables.TryGetValue("postgres", out var pg) && tables.TryGetValue("sqlite", out var lite))
@@ -97,7 +101,7 @@ internal static class LoadBenchProgram
 
     private static readonly CancellationTokenSource Stopping = new();
 
-    private static async Task<List<RouteResult>> RunDatabaseAsync(string provider, string apiDll, int runs, int seconds, int connections, int serveSeconds)
+    private static async Task<List<RouteResult>> RunDatabaseAsync(string provider, string apiDll, int runs, int seconds, int warmup, int connections, int serveSeconds)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "mwap-load-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dataDir);
@@ -151,7 +155,7 @@ internal static class LoadBenchProgram
             var routes = Routes(connections);
             foreach (var route in routes)
             {
-                await route.Run(seed, server.BaseUrl, 1); // warm-up: JIT, pools, caches
+                await route.Run(seed, server.BaseUrl, warmup); // warm-up: tiered JIT, pools, caches
             }
 
             var results = routes.Select(r => new RouteResult(r.Name, r.Goal, [])).ToList();

@@ -25,33 +25,6 @@ internal sealed class ProjectFiles(MwapDbContext db, ProjectFolders folders, Pro
 
     private async Task<FilesPage> FromIndexAsync(ProjectRef project, FolderRef folder, FileListOptions options, CancellationToken cancellationToken)
     {
-        var files = Source(options.Search).AsNoTracking()
-            .Where(f => f.TenantId == project.TenantId && f.IntegrationId == project.CloudIntegrationId && f.Path != null);
-        if (options.Search is { } search || options.Recursive)
-        {
-            var prefix = folder.PathLower + "/";
-            files = folder.PathLower.Length == 0 ? files : files.Where(f => f.PathLower!.StartsWith(prefix));
-            if (options.Search is not null)
-            {
-                // LIKE '%term%' (escaped) rather than Contains, which Npgsql may translate to strpos(): PostgreSQL's
-                // trigram index on name_lower serves LIKE, not strpos.
-                var pattern = "%" + options.Search.ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal)
-                    .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
-                files = files.Where(f => EF.Functions.Like(f.NameLower, pattern, "\\"));
-            }
-        }
-        else
-        {
-            files = files.Where(f => f.ParentPathLower == folder.PathLower);
-        }
-
-        files = options.Type switch
-        {
-            "files" => files.Where(f => !f.IsFolder),
-            "folders" => files.Where(f => f.IsFolder),
-            _ => files,
-        };
-
         var sort = options.Sort;
         // Our keyset position is sealed like a provider's token, bound to this project, folder and sort order.
         var binding = CursorBinding.Of("files", project.CloudIntegrationId, project.Id, folder.PathLower, sort.Key);
@@ -64,11 +37,29 @@ internal sealed class ProjectFiles(MwapDbContext db, ProjectFolders folders, Pro
         }
 
         var limit = options.Limit;
-        // Only the response's columns (and the name key a cursor needs), straight into the response record: no entity
-        // with its seven other columns per row (a search page is read once; the allocations were half its cost).
-        var rows = await sort.Apply(files, after).Take(limit + 1)
-            .Select(f => new IndexedFile(new FileResponse(f.Id, f.Name, f.Path ?? "", f.MimeType, f.IsFolder, f.Size, f.ModifiedTime, f.Checksum, f.ProviderFileId), f.NameLower))
-            .ToListAsync(cancellationToken);
+        // LIKE '%term%' (escaped) rather than Contains, which Npgsql may translate to strpos(): PostgreSQL's trigram
+        // index on name_lower serves LIKE, not strpos.
+        var pattern = options.Search is { } search
+            ? "%" + search.ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal)
+                .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%"
+            : null;
+        var prefix = folder.PathLower.Length == 0 ? null : folder.PathLower + "/";
+        List<IndexedFile> rows;
+        if (pattern is not null && after is null && sort.Key == "name" && options.Type == "all" && db.Database.IsNpgsql())
+        {
+            // A search's first page, as MWAP's client asks for it, is the one most often new (issue 13): compiled once,
+            // it skips EF's per-query walk and hashing of the expression tree (a sixth of the request's CPU).
+            rows = [];
+            await foreach (var row in FirstSearchPage(db, project.TenantId, project.CloudIntegrationId, prefix, pattern, limit + 1).WithCancellation(cancellationToken))
+            {
+                rows.Add(row);
+            }
+        }
+        else
+        {
+            rows = await Page(Filtered(project, folder, options, prefix, pattern), sort, after, limit + 1).ToListAsync(cancellationToken);
+        }
+
         var hasMore = rows.Count > limit;
         if (hasMore)
         {
@@ -83,6 +74,46 @@ internal sealed class ProjectFiles(MwapDbContext db, ProjectFolders folders, Pro
 
         return new FilesPage(data, hasMore ? cursors.Seal(FileCursor.Encode(sort.Key, rows[^1].File, rows[^1].NameLower), binding) : null, hasMore);
     }
+
+    private IQueryable<VirtualFile> Filtered(ProjectRef project, FolderRef folder, FileListOptions options, string? prefix, string? pattern)
+    {
+        var files = Source(options.Search).AsNoTracking()
+            .Where(f => f.TenantId == project.TenantId && f.IntegrationId == project.CloudIntegrationId && f.Path != null);
+        if (pattern is not null || options.Recursive)
+        {
+            files = prefix is null ? files : files.Where(f => f.PathLower!.StartsWith(prefix));
+            files = pattern is null ? files : files.Where(f => EF.Functions.Like(f.NameLower, pattern, "\\"));
+        }
+        else
+        {
+            files = files.Where(f => f.ParentPathLower == folder.PathLower);
+        }
+
+        return options.Type switch
+        {
+            "files" => files.Where(f => !f.IsFolder),
+            "folders" => files.Where(f => f.IsFolder),
+            _ => files,
+        };
+    }
+
+    // Only the response's columns (and the name key a cursor needs), straight into the response record: no entity
+    // with its seven other columns per row (a search page is read once; the allocations were half its cost).
+    private static IQueryable<IndexedFile> Page(IQueryable<VirtualFile> files, FileSort sort, FileCursor? after, int take) =>
+        sort.Apply(files, after).Take(take).Select(f => new IndexedFile(
+            new FileResponse(f.Id, f.Name, f.Path ?? "", f.MimeType, f.IsFolder, f.Size, f.ModifiedTime, f.Checksum, f.ProviderFileId), f.NameLower));
+
+    /// <summary>The same query as <see cref="Filtered"/> and <see cref="Page"/> give for a search's first page by name.</summary>
+    private static readonly Func<MwapDbContext, string, string, string?, string, int, IAsyncEnumerable<IndexedFile>> FirstSearchPage =
+        EF.CompileAsyncQuery((MwapDbContext db, string tenantId, string integrationId, string? prefix, string pattern, int take) =>
+            db.Set<VirtualFile>().AsNoTracking()
+                .Where(f => f.TenantId == tenantId && f.IntegrationId == integrationId && f.Path != null)
+                .Where(f => prefix == null || f.PathLower!.StartsWith(prefix))
+                .Where(f => EF.Functions.Like(f.NameLower, pattern, "\\"))
+                .OrderBy(f => f.NameLower).ThenBy(f => f.Id)
+                .Take(take)
+                .Select(f => new IndexedFile(
+                    new FileResponse(f.Id, f.Name, f.Path ?? "", f.MimeType, f.IsFolder, f.Size, f.ModifiedTime, f.Checksum, f.ProviderFileId), f.NameLower)));
 
     private sealed record IndexedFile(FileResponse File, string NameLower);
 

@@ -48,6 +48,41 @@ public sealed class FileSearchIndexTests(FileSyncApiFactory factory) : IClassFix
         }
     }
 
+    [Fact]
+    public async Task ASearchPagedByCursor_ReturnsEveryMatchOnce_InNameOrder_FromTheProjectFolderOnly()
+    {
+        // The first page of a search by name takes a compiled query on PostgreSQL, the next pages the general one:
+        // together they must be the same list as one big page, and a project on a sub-folder sees only its files.
+        var connection = await ConnectAsync(factory, FakeProvider.Dropbox);
+        var drive = State(factory, FakeProvider.Dropbox).Files;
+        var root = drive.AddFolder("/Paged");
+        var inner = drive.AddFolder(root, "Inner");
+        var outside = drive.AddFolder("/Elsewhere");
+        for (var i = 0; i < 7; i++)
+        {
+            drive.AddFile(i % 2 == 0 ? root : inner, $"report-{i:D2}.txt", new byte[1]);
+        }
+
+        drive.AddFile(outside, "report-99.txt", new byte[1]);
+        await SyncOkAsync(factory, connection.IntegrationId, full: true);
+        var url = $"/api/v1/projects/{await CreateProjectAsync(connection, "/Paged")}/files?search=REPORT";
+
+        var whole = await connection.Owner.GetAsync(url + "&limit=100").ReadPageAsync();
+        var paged = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await connection.Owner.GetAsync(url + "&limit=3" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))).ReadPageAsync();
+            paged.AddRange(page.Names);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        string[] expected = [.. Enumerable.Range(0, 7).Select(i => $"report-{i:D2}.txt")];
+        Assert.Equal(expected, whole.Names);
+        Assert.Equal(expected, paged);
+    }
+
     private async Task<string> CreateProjectAsync(Connection connection, string folder)
     {
         var admin = await factory.CreateSuperAdminClientAsync(TestUsers.NewSubject("admin"));
@@ -66,4 +101,18 @@ public sealed class FileSearchIndexTests(FileSyncApiFactory factory) : IClassFix
     private static async Task<List<string>> NamesAsync(Connection connection, string url) =>
         [.. (await connection.Owner.GetAsync(url).ReadDataAsync()).EnumerateArray().Select(f => f.GetProperty("name").GetString()!)
             .Order(StringComparer.Ordinal)];
+
+}
+
+internal static class FileSearchPageReading
+{
+    public static async Task<(List<string> Names, string? NextCursor)> ReadPageAsync(this Task<HttpResponseMessage> response)
+    {
+        var message = await response;
+        Assert.Equal(HttpStatusCode.OK, message.StatusCode);
+        using var body = System.Text.Json.JsonDocument.Parse(await message.Content.ReadAsStringAsync());
+        var names = body.RootElement.GetProperty("data").EnumerateArray().Select(f => f.GetProperty("name").GetString()!).ToList();
+        var next = body.RootElement.TryGetProperty("nextCursor", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.String ? c.GetString() : null;
+        return (names, next);
+    }
 }

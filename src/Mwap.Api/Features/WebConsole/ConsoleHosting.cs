@@ -50,6 +50,7 @@ internal static class ConsoleHosting
             return next(context);
         });
         app.UseBlazorFrameworkFiles(BasePath);
+        app.UsePrecompressedConsoleFiles(app.Environment.WebRootFileProvider, BasePath);
         app.UseStaticFiles(new StaticFileOptions { FileProvider = app.Environment.WebRootFileProvider, RequestPath = "" });
         return app;
     }

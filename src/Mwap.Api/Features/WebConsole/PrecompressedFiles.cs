@@ -32,8 +32,8 @@ internal static class PrecompressedFiles
 
             return next(context);
         });
-        // Only requests rewritten above reach this one: it knows "x.css.br" is CSS; a direct request for a .br file is
-        // still unknown to the ordinary static files (404), as before.
+        // Only requests rewritten above reach this one: it serves "x.css.br" as CSS (with the encoding set above); a
+        // direct request for a compressed copy is the ordinary static files' business, as before.
         app.UseWhen(context => context.Items.ContainsKey(Marker),
             branch => branch.UseStaticFiles(new StaticFileOptions { FileProvider = files, ContentTypeProvider = new CompressedContentTypes() }));
         return app;

@@ -1,4 +1,6 @@
 using System.Net.Http.Json;
+using System.Runtime.InteropServices.JavaScript;
+using System.Text.Json;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.Components.WebAssembly.Hosting;
@@ -12,13 +14,11 @@ builder.RootComponents.Add<HeadOutlet>("head::after");
 
 // The API is the origin that served the app (/app/ is only where the app lives).
 var origin = new Uri(new Uri(builder.HostEnvironment.BaseAddress), "/");
-using (var boot = new HttpClient { BaseAddress = origin })
-{
-    // Read at start so one build runs against any issuer: authority, client id, scopes, audience, dev sign-in.
-    var envelope = await boot.GetFromJsonAsync<Envelope>("api/v1/console/config", ApiClient.Json);
-    builder.Services.AddSingleton(envelope!.Data);
-    ConfigureSignIn(builder, envelope.Data);
-}
+// Read at start so one build runs against any issuer: authority, client id, scopes, audience, dev sign-in. The server
+// writes it into index.html (no round trip before the app can start); asked for only when the page came without it.
+var config = InlinedConfig() ?? await FetchConfigAsync(origin);
+builder.Services.AddSingleton(config);
+ConfigureSignIn(builder, config);
 
 builder.Services.AddScoped(_ => new HttpClient { BaseAddress = origin });
 builder.Services.AddScoped<ApiClient>();
@@ -28,6 +28,25 @@ builder.Services.AddMudServices();
 // Pages read "today" and poll through it, so component tests drive time instead of waiting.
 builder.Services.AddSingleton(TimeProvider.System);
 await builder.Build().RunAsync();
+
+static ConsoleConfig? InlinedConfig()
+{
+    if (!OperatingSystem.IsBrowser())
+    {
+        return null;
+    }
+
+    using var console = JSHost.GlobalThis.GetPropertyAsJSObject("mwapConsole");
+    var json = console?.GetPropertyAsString("config");
+    return string.IsNullOrEmpty(json) ? null : JsonSerializer.Deserialize<ConsoleConfig>(json, ApiClient.Json);
+}
+
+static async Task<ConsoleConfig> FetchConfigAsync(Uri origin)
+{
+    using var boot = new HttpClient { BaseAddress = origin };
+    var envelope = await boot.GetFromJsonAsync<Envelope>("api/v1/console/config", ApiClient.Json);
+    return envelope!.Data;
+}
 
 static void ConfigureSignIn(WebAssemblyHostBuilder builder, ConsoleConfig config)
 {

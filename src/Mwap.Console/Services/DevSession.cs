@@ -63,7 +63,11 @@ public sealed class DevSession(IJSRuntime js, HttpClient http) : AuthenticationS
         if (!_loaded)
         {
             _loaded = true;
-            var json = await js.InvokeAsync<string?>("sessionStorage.getItem", StorageKey);
+            // Synchronous in the browser: the authentication state is then known at the first render, which shows the
+            // page at once instead of a progress bar and a second render.
+            var json = js is IJSInProcessRuntime local
+                ? local.Invoke<string?>("sessionStorage.getItem", StorageKey)
+                : await js.InvokeAsync<string?>("sessionStorage.getItem", StorageKey);
             _session = string.IsNullOrEmpty(json) ? null : JsonSerializer.Deserialize<Stored>(json);
         }
 

@@ -11,11 +11,29 @@ public sealed class ThemeState(IJSRuntime js)
 
     public event Action? Changed;
 
+    /// <summary>
+    /// In the browser the runtime answers synchronously, so the layout's first render already has the theme (an
+    /// asynchronous read would render the whole layout a second time at start).
+    /// </summary>
     public async Task LoadAsync()
     {
-        var stored = await js.InvokeAsync<string?>("localStorage.getItem", StorageKey);
-        IsDark = stored is null ? await js.InvokeAsync<bool>("mwapConsole.prefersDark") : stored == "dark";
-        Changed?.Invoke();
+        bool dark;
+        if (js is IJSInProcessRuntime local)
+        {
+            var stored = local.Invoke<string?>("localStorage.getItem", StorageKey);
+            dark = stored is null ? local.Invoke<bool>("mwapConsole.prefersDark") : stored == "dark";
+        }
+        else
+        {
+            var stored = await js.InvokeAsync<string?>("localStorage.getItem", StorageKey);
+            dark = stored is null ? await js.InvokeAsync<bool>("mwapConsole.prefersDark") : stored == "dark";
+        }
+
+        if (dark != IsDark)
+        {
+            IsDark = dark;
+            Changed?.Invoke();
+        }
     }
 
     public async Task ToggleAsync()

@@ -33,12 +33,7 @@ internal static class ConsoleEndpoints
 
         var group = api.MapGroup("/console").WithTags("Console");
         group.MapGet("/config", (IOptions<ConsoleOptions> console, IOptions<AuthOptions> auth, IWebHostEnvironment environment) =>
-            {
-                var a = auth.Value;
-                var scopes = console.Value.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                return TypedResults.Ok(Envelope.Of(new ConsoleConfigResponse(a.IsDevelopmentMode ? null : a.Authority, console.Value.ClientId, scopes,
-                    a.EffectiveAudience, DevSignInAvailable(environment, a))));
-            })
+                TypedResults.Ok(Envelope.Of(Config(console.Value, auth.Value, environment))))
             .AllowAnonymous()
             .WithName("GetConsoleConfig");
 
@@ -59,6 +54,14 @@ internal static class ConsoleEndpoints
         }
 
         return api;
+    }
+
+    /// <summary>The configuration the app reads at start: inlined into its index.html and served here.</summary>
+    public static ConsoleConfigResponse Config(ConsoleOptions console, AuthOptions auth, IWebHostEnvironment environment)
+    {
+        var scopes = console.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return new ConsoleConfigResponse(auth.IsDevelopmentMode ? null : auth.Authority, console.ClientId, scopes, auth.EffectiveAudience,
+            DevSignInAvailable(environment, auth));
     }
 
     private static string? Check(string? value, string field, bool required)

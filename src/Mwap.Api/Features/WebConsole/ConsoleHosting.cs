@@ -50,16 +50,17 @@ internal static class ConsoleHosting
             return next(context);
         });
         app.UseBlazorFrameworkFiles(BasePath);
+        app.UsePrecompressedConsoleFiles(app.Environment.WebRootFileProvider, BasePath);
         app.UseStaticFiles(new StaticFileOptions { FileProvider = app.Environment.WebRootFileProvider, RequestPath = "" });
         return app;
     }
 
-    /// <summary>Any other path under <c>/app</c> is a client-side route: the app's <c>index.html</c>.</summary>
+    /// <summary>Any other path under <c>/app</c> is a client-side route: the app's <c>index.html</c>, its configuration inlined.</summary>
     public static WebApplication MapConsoleFallback(this WebApplication app)
     {
         if (app.Services.GetRequiredService<IOptions<ConsoleOptions>>().Value.Enabled)
         {
-            app.MapFallbackToFile(BasePath + "/{**path:nonfile}", "app/index.html").AllowAnonymous().ExcludeFromDescription();
+            app.MapFallback(BasePath + "/{**path:nonfile}", ConsoleIndexPage.ServeAsync).AllowAnonymous().ExcludeFromDescription();
         }
 
         return app;

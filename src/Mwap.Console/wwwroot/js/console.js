@@ -25,5 +25,7 @@ window.mwapConsole = {
     windows: {},
     prefersDark: function () {
         return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
-    }
+    },
+    // The configuration the server wrote into index.html (JSON text), read by Program.cs instead of asking the API.
+    config: document.getElementById("mwap-console-config")?.textContent || null
 };

@@ -25,6 +25,21 @@ public sealed class ConsoleDevSignInTests(DevModeApiFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task App_InDevelopmentMode_InlinesTheDevConfig_AndLeavesTheOidcScriptOut()
+    {
+        var response = await factory.CreateClient().GetAsync("/app/signin");
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var config = ConsoleHostingTests.InlinedConfig(body);
+        Assert.True(config.GetProperty("devSignIn").GetBoolean());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, config.GetProperty("authority").ValueKind);
+        Assert.DoesNotContain("AuthenticationService.js", body, StringComparison.Ordinal);
+        Assert.Contains("_framework/blazor.webassembly.js", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DevSignIn_MintsATokenTheServerAccepts_WithTheClaimsTyped()
     {
         var client = factory.CreateClient();

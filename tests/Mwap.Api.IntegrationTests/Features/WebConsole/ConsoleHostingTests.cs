@@ -61,6 +61,52 @@ public sealed class ConsoleHostingTests(ConsoleApiFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task App_IndexHtmlCarriesTheConfig_AsADataBlock_AndTheOidcScript()
+    {
+        var body = await (await Anonymous().GetAsync("/app/projects")).Content.ReadAsStringAsync();
+
+        var config = InlinedConfig(body);
+        Assert.Equal(factory.Issuer.Authority, config.GetProperty("authority").GetString());
+        Assert.Equal("console-client", config.GetProperty("clientId").GetString());
+        Assert.Equal(["openid", "profile", "offline_access"], config.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()!));
+        Assert.False(config.GetProperty("devSignIn").GetBoolean());
+        Assert.Contains("AuthenticationService.js", body, StringComparison.Ordinal);
+    }
+
+    /// <summary>The JSON in the page's <c>mwap-console-config</c> block (what js/console.js hands to the app).</summary>
+    internal static System.Text.Json.JsonElement InlinedConfig(string html)
+    {
+        const string Open = "<script id=\"mwap-console-config\" type=\"application/json\">";
+        var start = html.IndexOf(Open, StringComparison.Ordinal);
+        Assert.True(start > 0, "index.html has no configuration block");
+        start += Open.Length;
+        var end = html.IndexOf("</script>", start, StringComparison.Ordinal);
+        Assert.True(html.IndexOf("</head>", StringComparison.Ordinal) > end, "the block is in the head");
+        return System.Text.Json.JsonDocument.Parse(html[start..end]).RootElement;
+    }
+
+    [Theory]
+    [InlineData("/_content/MudBlazor/MudBlazor.min.css", "text/css")]
+    [InlineData("/app/js/console.js", "text/javascript")]
+    public async Task App_ServesItsAssetsCompressed_WhenTheBrowserAcceptsIt(string path, string mediaType)
+    {
+        var plain = await (await Anonymous().GetAsync(path)).Content.ReadAsByteArrayAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.AcceptEncoding.ParseAdd("gzip");
+        var response = await Anonymous().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("gzip", Assert.Single(response.Content.Headers.ContentEncoding));
+        Assert.Contains("Accept-Encoding", response.Headers.Vary);
+        await using var gzip = new System.IO.Compression.GZipStream(await response.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress);
+        using var decompressed = new MemoryStream();
+        await gzip.CopyToAsync(decompressed);
+        Assert.Equal(plain, decompressed.ToArray());
+        Assert.True(response.Content.Headers.ContentLength < plain.Length);
+    }
+
+    [Fact]
     public async Task App_AnswersClientRoutesWithIndexHtml_ButMissingFilesWith404()
     {
         var route = await Anonymous().GetAsync("/app/projects/6b0cc46f5a9c97a6bac22d67");

@@ -49,8 +49,10 @@ fi
 step "restore (any warning fails the run)"
 no_warnings dotnet restore Mwap.slnx
 
-step "format (dotnet format --verify-no-changes)"
-dotnet format Mwap.slnx --verify-no-changes --no-restore
+step "format (dotnet format whitespace --verify-no-changes; style and analyzer rules fail the build below)"
+# The build enforces the .editorconfig's style rules and the analyzers (EnforceCodeStyleInBuild, warnings as errors), so
+# the format check only needs the layout: a full `dotnet format` compiled everything a second time (67 s against 10 s).
+dotnet format whitespace Mwap.slnx --verify-no-changes
 
 step "build (warnings are errors; any warning fails the run)"
 no_warnings dotnet build Mwap.slnx --no-restore

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Bunit;
-using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using Mwap.WebConsole.Components;
 using Mwap.WebConsole.Services;
@@ -101,22 +100,9 @@ public sealed class ErrorViewTests : BunitContext
     }
 }
 
-public sealed class FileBrowserTests : BunitContext
+public sealed class FileBrowserTests : StubbedApiContext
 {
     private const string ProjectId = "6b0cc46f5a9c97a6bac22d67";
-
-    public FileBrowserTests()
-    {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
-    }
-
-    private StubApi Serve(Func<HttpRequestMessage, (HttpStatusCode, string)> answer)
-    {
-        var stub = new StubApi(answer);
-        Services.AddSingleton(new ApiClient(stub.Client(), new FixedToken()));
-        return stub;
-    }
 
     private static string Page(IEnumerable<string> names, string? next) => JsonSerializer.Serialize(new
     {

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Bunit;
-using MudBlazor.Services;
 using Mwap.WebConsole.Components;
 using Mwap.WebConsole.Services;
 

@@ -14,6 +14,23 @@ internal interface IAuditLog
     /// </summary>
     void Record(string action, string targetType, string? targetId, string? tenantId,
         object? details = null, string outcome = AuditOutcome.Success);
+
+    /// <summary>
+    /// The same, for work done on a request's behalf outside it (a batched write): who, from where and under which
+    /// trace come from <paramref name="actor"/>, captured from the request, not from whatever request is current.
+    /// </summary>
+    void Record(AuditActor actor, string action, string targetType, string? targetId, string? tenantId,
+        object? details = null, string outcome = AuditOutcome.Success);
+}
+
+/// <summary>Who an audited action is done for, captured while their request is current.</summary>
+internal sealed record AuditActor(string ActorId, string? Ip, string? UserAgent, string? TraceId)
+{
+    public static AuditActor Of(HttpContext? context) => new(
+        context?.User.FindFirst("sub")?.Value ?? "system",
+        context?.Connection.RemoteIpAddress?.ToString(),
+        context is null ? null : context.Request.Headers.UserAgent.ToString(),
+        context is null ? Activity.Current?.TraceId.ToString() : ErrorResponseWriter.TraceIdOf(context));
 }
 
 internal sealed class AuditLog(MwapDbContext db, IHttpContextAccessor http, TimeProvider time) : IAuditLog
@@ -21,25 +38,26 @@ internal sealed class AuditLog(MwapDbContext db, IHttpContextAccessor http, Time
     private static readonly string[] SecretMarkers = ["secret", "token", "password", "verifier", "authorization", "key"];
 
     public void Record(string action, string targetType, string? targetId, string? tenantId,
-        object? details = null, string outcome = AuditOutcome.Success)
-    {
-        var context = http.HttpContext;
+        object? details = null, string outcome = AuditOutcome.Success) =>
+        Record(AuditActor.Of(http.HttpContext), action, targetType, targetId, tenantId, details, outcome);
+
+    public void Record(AuditActor actor, string action, string targetType, string? targetId, string? tenantId,
+        object? details = null, string outcome = AuditOutcome.Success) =>
         db.AuditLogs.Add(new AuditLogEntry
         {
             Id = ObjectId.NewId(time.GetUtcNow()),
             TenantId = tenantId,
-            ActorId = context?.User.FindFirst("sub")?.Value ?? "system",
+            ActorId = actor.ActorId,
             Action = action,
             TargetType = targetType,
             TargetId = targetId,
             Outcome = outcome,
-            Ip = context?.Connection.RemoteIpAddress?.ToString(),
-            UserAgent = Truncate(context?.Request.Headers.UserAgent.ToString(), 512),
-            TraceId = context is null ? Activity.Current?.TraceId.ToString() : ErrorResponseWriter.TraceIdOf(context),
+            Ip = actor.Ip,
+            UserAgent = Truncate(actor.UserAgent, 512),
+            TraceId = actor.TraceId,
             Details = details is null ? null : Sanitize(details),
             CreatedAt = time.GetUtcNow().UtcDateTime,
         });
-    }
 
     /// <summary>Serialises details, replacing the value of any key that names a secret. A last line of defence, not a licence.</summary>
     internal static string Sanitize(object details)

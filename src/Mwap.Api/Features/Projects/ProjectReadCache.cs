@@ -73,21 +73,23 @@ internal sealed class ProjectReadCache(HybridCache cache, ICacheInvalidationBus 
         await ReadAsync(db, projectId, cancellationToken) is { } row ? await ResponseAsync(db, row, fileIndex, cancellationToken) : null;
 
     /// <summary>The project (not tracked), its members and its integration's last sync, in one round trip.</summary>
-    internal static async Task<ProjectRow?> ReadAsync(MwapDbContext db, string projectId, CancellationToken cancellationToken)
+    internal static Task<ProjectRow?> ReadAsync(MwapDbContext db, string projectId, CancellationToken cancellationToken) =>
+        Rows(db, db.Set<Project>().Where(p => p.Id == projectId)).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>The rows of these projects by id (a batch of edits reads its projects together), in one round trip.</summary>
+    internal static async Task<Dictionary<string, ProjectRow>> ReadManyAsync(MwapDbContext db, IReadOnlyCollection<string> projectIds, CancellationToken cancellationToken) =>
+        await Rows(db, db.Set<Project>().Where(p => projectIds.Contains(p.Id))).ToDictionaryAsync(r => r.Project.Id, StringComparer.Ordinal, cancellationToken);
+
+    private static IQueryable<ProjectRow> Rows(MwapDbContext db, IQueryable<Project> projects)
     {
         // The sets are locals, not db.Set<T>() inside the lambda: EF evaluates a method call on a captured variable by
         // compiling a delegate on every execution (a JIT per request); a captured local is read as a plain field.
         var members = db.Set<ProjectMember>();
         var integrations = db.Set<CloudIntegration>();
-        var found = await db.Set<Project>().AsNoTracking().Where(p => p.Id == projectId)
-            .Select(p => new
-            {
-                Project = p,
-                Members = members.Where(m => m.ProjectId == p.Id).ToList(),
-                LastSync = integrations.Where(i => i.Id == p.CloudIntegrationId).Select(i => i.Sync.LastSyncAt).FirstOrDefault(),
-            })
-            .FirstOrDefaultAsync(cancellationToken);
-        return found is null ? null : new ProjectRow(found.Project, found.Members, found.LastSync);
+        return projects.AsNoTracking().Select(p => new ProjectRow(
+            p,
+            members.Where(m => m.ProjectId == p.Id).ToList(),
+            integrations.Where(i => i.Id == p.CloudIntegrationId).Select(i => i.Sync.LastSyncAt).FirstOrDefault()));
     }
 
     /// <summary>The response for a row read by <see cref="ReadAsync"/> (a write builds it from the entity it saved).</summary>

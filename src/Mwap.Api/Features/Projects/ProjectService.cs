@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Mwap.Api.Features.AuditLog;
@@ -12,7 +11,7 @@ namespace Mwap.Api.Features.Projects;
 
 /// <summary>Project use cases. Role guards run first (endpoints); every rule here also holds for direct callers.</summary>
 internal sealed class ProjectService(
-    MwapDbContext db, IAuditLog audit, IRoleResolver roles, ProjectReadCache reads, TimeProvider time, IOptions<ProjectsOptions> options)
+    MwapDbContext db, IAuditLog audit, IRoleResolver roles, ProjectReadCache reads, ProjectEditQueue edits, TimeProvider time, IOptions<ProjectsOptions> options)
 {
     public const string InvalidInputCode = "project/invalid-input";
     public const string NotFoundCode = "project/not-found";
@@ -88,7 +87,7 @@ internal sealed class ProjectService(
                 throw new NotFoundException("project/cloud-integration-not-found", "Cloud integration not found");
             }
 
-            var config = ValidateConfig(type, request.Config);
+            var config = ProjectEdit.ValidateConfig(type, request.Config);
             var count = await db.Set<Project>().CountAsync(p => p.TenantId == tenantId, cancellationToken);
             if (count >= tenant.Settings.MaxProjects)
             {
@@ -97,7 +96,7 @@ internal sealed class ProjectService(
 
             if (await db.Set<Project>().AnyAsync(p => p.TenantId == tenantId && p.Name == name, cancellationToken))
             {
-                throw NameExists();
+                throw ProjectEdit.NameExists();
             }
 
             var now = time.GetUtcNow();
@@ -145,45 +144,13 @@ internal sealed class ProjectService(
     }
 
     /// <summary>
-    /// Three round trips on PostgreSQL (issue 13): the project with its members and last sync in one read, the update
-    /// and its audit row in one batch, the commit; a rename adds the name check. The response is built from the saved
-    /// entity and the members read with it (metadata comes from the totals cache), not read again; the cached read is
-    /// dropped here and on every other instance.
+    /// Applies the edit through <see cref="ProjectEditQueue"/>: edits arriving together share one read, one
+    /// transaction and one cache invalidation (issue 13). The response is built from the saved entity and the members
+    /// read with it (metadata comes from the totals cache), not read again.
     /// </summary>
-    public async Task<ProjectResponse> UpdateAsync(string projectId, UpdateProjectRequest request, CancellationToken cancellationToken)
+    public async Task<ProjectResponse> UpdateAsync(string projectId, UpdateProjectRequest request, AuditActor actor, CancellationToken cancellationToken)
     {
-        var row = await ProjectReadCache.ReadAsync(db, projectId, cancellationToken) ?? throw NotFound();
-        var project = row.Project;
-        // Read without tracking and attached as it was read: the save writes only what this request changes, and the
-        // version it read is the concurrency check.
-        db.Attach(project);
-        if (request.Name is { } rawName && rawName.Trim() != project.Name)
-        {
-            var name = rawName.Trim();
-            if (await db.Set<Project>().AnyAsync(p => p.TenantId == project.TenantId && p.Name == name && p.Id != projectId, cancellationToken))
-            {
-                throw NameExists();
-            }
-
-            project.Name = name;
-        }
-
-        if (request.Description is not null)
-        {
-            project.Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim();
-        }
-
-        project.Archived = request.Archived ?? project.Archived;
-        if (request.Config is { ValueKind: JsonValueKind.Object })
-        {
-            var type = await db.Set<ProjectType>().AsNoTracking().FirstAsync(t => t.Id == project.ProjectTypeId, cancellationToken);
-            project.Config = ValidateConfig(type, request.Config);
-        }
-
-        db.Entry(project).Property(p => p.UpdatedAt).IsModified = true;
-        audit.Record("project.update", "project", project.Id, project.TenantId, new { name = request.Name, archived = request.Archived, configChanged = request.Config is not null });
-        await SaveAsync(cancellationToken);
-        await reads.InvalidateAsync([projectId], cancellationToken);
+        var row = await edits.SubmitAsync(projectId, request, actor, cancellationToken);
         return await reads.ResponseAsync(db, row, cancellationToken);
     }
 
@@ -207,24 +174,7 @@ internal sealed class ProjectService(
         await reads.InvalidateAsync([projectId], cancellationToken);
     }
 
-    private static string ValidateConfig(ProjectType type, JsonElement? config)
-    {
-        var value = config is { ValueKind: JsonValueKind.Object } c ? c : JsonDocument.Parse("{}").RootElement;
-        var errors = ConfigSchemas.Validate(type.ConfigSchema, value);
-        return errors.Count == 0 ? value.GetRawText() : throw new BadRequestException(InvalidInputCode, "Project config does not match its type's schema", errors);
-    }
-
-    private async Task SaveAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException e) when (UniqueViolation.IsOn(e, ProjectConfiguration.NameIndex, "projects", "name"))
-        {
-            throw NameExists();
-        }
-    }
+    private Task SaveAsync(CancellationToken cancellationToken) => ProjectEdit.SaveAsync(db, cancellationToken);
 
     internal static NotFoundException NotFound() => new(NotFoundCode, "Project not found");
 
@@ -234,5 +184,4 @@ internal sealed class ProjectService(
 
     internal static BadRequestException MaxMembersReached() => new("project/max-members-reached", "Maximum number of members reached");
 
-    private static ConflictException NameExists() => new("project/name-exists", "A project with this name already exists in the tenant");
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Mwap.Api.Features.AuditLog;
 using Mwap.Api.Infrastructure.Http;
 using Mwap.Api.Infrastructure.Persistence;
 using Mwap.Api.Infrastructure.Security;
@@ -36,8 +37,8 @@ internal static class ProjectsEndpoints
             .WithRequestValidation(ProjectService.InvalidInputCode)
             .WithName("CreateProject");
 
-        group.MapPatch("/{id}", async (string id, UpdateProjectRequest request, ProjectService projects, CancellationToken ct) =>
-                TypedResults.Ok(Envelope.Of(await projects.UpdateAsync(ObjectId.Normalize(id), request, ct))))
+        group.MapPatch("/{id}", async (string id, UpdateProjectRequest request, HttpContext context, ProjectService projects, CancellationToken ct) =>
+                TypedResults.Ok(Envelope.Of(await projects.UpdateAsync(ObjectId.Normalize(id), request, AuditActor.Of(context), ct))))
             .RequireAuthorization(Policies.ProjectDeputy)
             .WithRequestValidation(ProjectService.InvalidInputCode)
             .WithName("UpdateProject");

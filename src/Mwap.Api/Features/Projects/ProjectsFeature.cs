@@ -9,6 +9,7 @@ internal static class ProjectsFeature
     {
         services.AddOptions<ProjectsOptions>().BindConfiguration(ProjectsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ProjectReadCache>();
+        services.AddSingleton<ProjectEditQueue>();
         services.AddScoped<ProjectService>();
         services.AddScoped<MemberService>();
         return services;

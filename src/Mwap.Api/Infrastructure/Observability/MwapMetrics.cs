@@ -35,6 +35,8 @@ internal static class MwapMetrics
         "Background job runs that threw, by job");
     private static readonly Counter<long> CacheHits = Meter.CreateCounter<long>("mwap.cache.hits", "{hit}", "Cache hits, by cache");
     private static readonly Counter<long> CacheMisses = Meter.CreateCounter<long>("mwap.cache.misses", "{miss}", "Cache misses, by cache");
+    private static readonly Histogram<int> ProjectEditBatch = Meter.CreateHistogram<int>("mwap.project_edits.batch_size", "{edit}",
+        "Project edits committed in one transaction (group commit of PATCH /projects/{id})");
 
     /// <summary>One HTTP request; <paramref name="route"/> is the endpoint's template (never the raw path or query).</summary>
     public static void RecordHttpRequest(string route, string method, int statusCode) =>
@@ -78,4 +80,7 @@ internal static class MwapMetrics
     /// <summary>One cache lookup, a hit or a miss, in the cache named <paramref name="cache"/> (e.g. roles).</summary>
     public static void RecordCacheLookup(string cache, bool hit) =>
         (hit ? CacheHits : CacheMisses).Add(1, new KeyValuePair<string, object?>("cache", cache));
+
+    /// <summary>One group commit of project edits and how many edits it took.</summary>
+    public static void RecordProjectEditBatch(int edits) => ProjectEditBatch.Record(edits);
 }

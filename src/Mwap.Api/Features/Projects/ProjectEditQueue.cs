@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Mwap.Api.Features.AuditLog;
 using Mwap.Api.Infrastructure.Http;
 using Mwap.Api.Infrastructure.Observability;
@@ -48,7 +49,7 @@ internal sealed class ProjectEditQueue(IServiceScopeFactory scopes, ProjectReadC
     /// <summary>Queues the edit and completes with the project as saved, or with the edit's own failure.</summary>
     public Task<ProjectRow> SubmitAsync(string projectId, UpdateProjectRequest request, AuditActor actor, CancellationToken cancellationToken)
     {
-        var edit = new PendingEdit(projectId, request, actor);
+        var edit = new PendingEdit(projectId, request, actor, Activity.Current?.Context ?? default);
         bool start;
         lock (_gate)
         {
@@ -121,6 +122,11 @@ internal sealed class ProjectEditQueue(IServiceScopeFactory scopes, ProjectReadC
     private async Task CommitAsync(List<PendingEdit> batch)
     {
         MwapMetrics.RecordProjectEditBatch(batch.Count);
+        // The commit's database spans belong to no one request: they hang off a span linked to each request's trace.
+        using var activity = !MwapMetrics.ActivitySource.HasListeners() ? null
+            : MwapMetrics.ActivitySource.StartActivity("project edits commit", ActivityKind.Internal, default(ActivityContext),
+                links: [.. batch.Where(edit => edit.Trace != default).Select(edit => new ActivityLink(edit.Trace))]);
+        activity?.SetTag("mwap.project_edits", batch.Count);
         List<(PendingEdit Edit, ProjectRow Row)> applied;
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -227,7 +233,7 @@ internal sealed class ProjectEditQueue(IServiceScopeFactory scopes, ProjectReadC
         }
     }
 
-    private sealed record PendingEdit(string ProjectId, UpdateProjectRequest Request, AuditActor Actor)
+    private sealed record PendingEdit(string ProjectId, UpdateProjectRequest Request, AuditActor Actor, ActivityContext Trace)
     {
         // Continuations run off the drain, so a slow response never holds up the next batch.
         public TaskCompletionSource<ProjectRow> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

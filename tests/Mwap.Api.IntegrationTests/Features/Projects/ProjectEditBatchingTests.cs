@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Diagnostics;
 using System.Net;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -117,6 +119,37 @@ public sealed class ProjectEditBatchingTests(MwapApiFactory factory) : IClassFix
         Assert.Equal("first", second.GetProperty("description").GetString());
         Assert.True(second.GetProperty("archived").GetBoolean());
         Assert.Equal(2, (await UpdatesAsync([ids[1]])).Count);
+    }
+
+    [Fact]
+    public async Task ABatchCommit_IsTracedAsOneSpan_LinkedToTheTraceOfEachRequestInIt()
+    {
+        var (setup, ids) = await ProjectsAsync(4);
+        var commits = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            // ASP.NET Core starts a request activity only when someone listens to it: listen to both sources.
+            ShouldListenTo = source => source.Name is "Mwap.Api" or "Microsoft.AspNetCore",
+            Sample = (ref _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.OperationName == "project edits commit")
+                {
+                    commits.Add(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        await WhileTheFirstCommitWaitsAsync(ids[0], [.. ids.Skip(1).Select(id =>
+            (Func<Task<HttpResponseMessage>>)(() => setup.Owner.PatchJsonAsync($"/api/v1/projects/{id}", new { description = "traced" })))]);
+
+        var traces = (await UpdatesAsync(ids.Skip(1))).Select(a => a.TraceId!).ToHashSet();
+        Assert.Equal(3, traces.Count);
+        var batch = Assert.Single(commits, c => c.Links.Any(l => traces.Contains(l.Context.TraceId.ToString())));
+        Assert.Equal(traces, batch.Links.Select(l => l.Context.TraceId.ToString()).ToHashSet());
+        Assert.Equal(3, batch.GetTagItem("mwap.project_edits"));
+        Assert.DoesNotContain(batch.TraceId.ToString(), traces);
     }
 
     private async Task<(TenantSetup Setup, List<string> Ids)> ProjectsAsync(int count, object? members = null)

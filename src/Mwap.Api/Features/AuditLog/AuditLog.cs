@@ -29,7 +29,7 @@ internal sealed record AuditActor(string ActorId, string? Ip, string? UserAgent,
     public static AuditActor Of(HttpContext? context) => new(
         context?.User.FindFirst("sub")?.Value ?? "system",
         context?.Connection.RemoteIpAddress?.ToString(),
-        context is null ? null : context.Request.Headers.UserAgent.ToString(),
+        context?.Request.Headers.UserAgent.ToString(),
         context is null ? Activity.Current?.TraceId.ToString() : ErrorResponseWriter.TraceIdOf(context));
 }
 

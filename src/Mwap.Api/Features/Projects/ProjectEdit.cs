@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Mwap.Api.Features.AuditLog;
 using Mwap.Api.Features.ProjectTypes;
-using Mwap.Api.Infrastructure.Http;
 using Mwap.Api.Infrastructure.Persistence;
 
 namespace Mwap.Api.Features.Projects;
@@ -25,7 +24,7 @@ internal static class ProjectEdit
             name = rawName.Trim();
             if (await db.Set<Project>().AnyAsync(p => p.TenantId == project.TenantId && p.Name == name && p.Id != project.Id, cancellationToken))
             {
-                throw NameExists();
+                throw ProjectService.NameExists();
             }
         }
 
@@ -33,7 +32,7 @@ internal static class ProjectEdit
         if (request.Config is { ValueKind: JsonValueKind.Object })
         {
             var type = await db.Set<ProjectType>().AsNoTracking().FirstAsync(t => t.Id == project.ProjectTypeId, cancellationToken);
-            config = ValidateConfig(type, request.Config);
+            config = ProjectService.ValidateConfig(type, request.Config);
         }
 
         if (db.Entry(project).State == EntityState.Detached)
@@ -53,26 +52,4 @@ internal static class ProjectEdit
         audit.Record(actor, "project.update", "project", project.Id, project.TenantId,
             new { name = request.Name, archived = request.Archived, configChanged = request.Config is not null });
     }
-
-    /// <summary>Saves the unit of work; a project name another save took first is MWAP's name conflict.</summary>
-    public static async Task SaveAsync(DbContext db, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException e) when (UniqueViolation.IsOn(e, ProjectConfiguration.NameIndex, "projects", "name"))
-        {
-            throw NameExists();
-        }
-    }
-
-    public static string ValidateConfig(ProjectType type, JsonElement? config)
-    {
-        var value = config is { ValueKind: JsonValueKind.Object } c ? c : JsonDocument.Parse("{}").RootElement;
-        var errors = ConfigSchemas.Validate(type.ConfigSchema, value);
-        return errors.Count == 0 ? value.GetRawText() : throw new BadRequestException(ProjectService.InvalidInputCode, "Project config does not match its type's schema", errors);
-    }
-
-    public static ConflictException NameExists() => new("project/name-exists", "A project with this name already exists in the tenant");
 }

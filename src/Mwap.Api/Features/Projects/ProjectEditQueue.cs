@@ -140,7 +140,7 @@ internal sealed class ProjectEditQueue(IServiceScopeFactory scopes, ProjectReadC
                     return;
                 }
 
-                await ProjectEdit.SaveAsync(db, CancellationToken.None);
+                await ProjectService.SaveAsync(db, CancellationToken.None);
             }
             catch (Exception e) when (batch.Count(edit => !edit.Completion.Task.IsCompleted) > 1)
             {
@@ -195,7 +195,7 @@ internal sealed class ProjectEditQueue(IServiceScopeFactory scopes, ProjectReadC
                 var db = scope.ServiceProvider.GetRequiredService<MwapDbContext>();
                 row = await ProjectReadCache.ReadAsync(db, edit.ProjectId, CancellationToken.None) ?? throw ProjectService.NotFound();
                 await ProjectEdit.ApplyAsync(db, scope.ServiceProvider.GetRequiredService<IAuditLog>(), edit.Actor, row.Project, edit.Request, CancellationToken.None);
-                await ProjectEdit.SaveAsync(db, CancellationToken.None);
+                await ProjectService.SaveAsync(db, CancellationToken.None);
             }
 
             await CompleteAsync([(edit, row)]);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Mwap.Api.Features.AuditLog;
@@ -87,7 +88,7 @@ internal sealed class ProjectService(
                 throw new NotFoundException("project/cloud-integration-not-found", "Cloud integration not found");
             }
 
-            var config = ProjectEdit.ValidateConfig(type, request.Config);
+            var config = ValidateConfig(type, request.Config);
             var count = await db.Set<Project>().CountAsync(p => p.TenantId == tenantId, cancellationToken);
             if (count >= tenant.Settings.MaxProjects)
             {
@@ -96,7 +97,7 @@ internal sealed class ProjectService(
 
             if (await db.Set<Project>().AnyAsync(p => p.TenantId == tenantId && p.Name == name, cancellationToken))
             {
-                throw ProjectEdit.NameExists();
+                throw NameExists();
             }
 
             var now = time.GetUtcNow();
@@ -136,7 +137,7 @@ internal sealed class ProjectService(
             // Touching the tenant's version makes two concurrent creates serialise, so maxProjects cannot be overshot.
             db.Entry(tenant).Property(t => t.Version).IsModified = true;
             audit.Record("project.create", "project", project.Id, tenantId, new { name, projectTypeId = typeId, cloudIntegrationId = integrationId, members = members.Count });
-            await SaveAsync(cancellationToken);
+            await SaveAsync(db, cancellationToken);
             return (project, members);
         });
         await roles.InvalidateAsync(members.Select(m => m.UserId), cancellationToken);
@@ -174,7 +175,25 @@ internal sealed class ProjectService(
         await reads.InvalidateAsync([projectId], cancellationToken);
     }
 
-    private Task SaveAsync(CancellationToken cancellationToken) => ProjectEdit.SaveAsync(db, cancellationToken);
+    internal static string ValidateConfig(ProjectType type, JsonElement? config)
+    {
+        var value = config is { ValueKind: JsonValueKind.Object } c ? c : JsonDocument.Parse("{}").RootElement;
+        var errors = ConfigSchemas.Validate(type.ConfigSchema, value);
+        return errors.Count == 0 ? value.GetRawText() : throw new BadRequestException(InvalidInputCode, "Project config does not match its type's schema", errors);
+    }
+
+    /// <summary>Saves the unit of work; a project name another save took first is MWAP's name conflict.</summary>
+    internal static async Task SaveAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (UniqueViolation.IsOn(e, ProjectConfiguration.NameIndex, "projects", "name"))
+        {
+            throw NameExists();
+        }
+    }
 
     internal static NotFoundException NotFound() => new(NotFoundCode, "Project not found");
 
@@ -184,4 +203,5 @@ internal sealed class ProjectService(
 
     internal static BadRequestException MaxMembersReached() => new("project/max-members-reached", "Maximum number of members reached");
 
+    internal static ConflictException NameExists() => new("project/name-exists", "A project with this name already exists in the tenant");
 }

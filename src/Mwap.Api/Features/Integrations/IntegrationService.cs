@@ -144,11 +144,17 @@ internal sealed class IntegrationService(MwapDbContext db, IAuditLog audit, Inte
         }
 
         var revoked = await revocation.RevokeAsync(integration, cancellationToken);
-        // Revoking may have refreshed (and stored) the tokens: delete the row as it is now.
-        var current = await FindAsync(tenantId, integrationId, tracking: true, cancellationToken);
-        db.Remove(current);
-        audit.Record("cloud-integration.delete", "cloud-integration", integration.Id, tenantId, new { providerId = integration.ProviderId, revoked });
-        await db.SaveChangesAsync(cancellationToken);
+        // Revoking may have refreshed (and stored) the tokens: delete the row as it is now. The connect flow's first
+        // sync and health check write the row in the background; a delete that meets such a write reads it again
+        // and deletes, rather than answering the owner with a conflict.
+        await ConcurrencyRetry.RunAsync(db, async () =>
+        {
+            var current = await FindAsync(tenantId, integrationId, tracking: true, cancellationToken);
+            db.Remove(current);
+            audit.Record("cloud-integration.delete", "cloud-integration", integration.Id, tenantId, new { providerId = integration.ProviderId, revoked });
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        });
     }
 
     private async Task<CloudIntegration> FindAsync(string tenantId, string integrationId, bool tracking, CancellationToken cancellationToken)
